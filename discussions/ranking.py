@@ -1,0 +1,399 @@
+"""Aggregate ranked ballots: Borda, mean rank, Schulze, Kemeny-Young and Kendall's W.
+
+The model
+---------
+``items`` are the ids of the things being ranked (recommendation ids) in their
+canonical order, i.e. the slide order. A *ballot* is a sequence of distinct items,
+best first. It may be partial: a participant who ranks only a top k leaves the other
+n - k items *unranked*, which means tied with each other and below every ranked item.
+An empty ballot carries no information and is skipped everywhere (it does not count
+towards m, the number of ballots).
+
+``weights`` optionally gives one non-negative number per ballot (default 1). "Each
+group counts equally" is weight 1/group size. Int and Fraction weights are summed as
+Fractions so that a tie is an exact tie rather than a coin toss of float rounding; if
+any weight is a float, all arithmetic for that call is float.
+
+Tie-breaks
+----------
+Every function that returns an order is deterministic. The last resort is always the
+canonical order of ``items``: the earlier item wins. The intermediate tie-breaks are
+documented on each function.
+
+Pure standard library, no Django: views, the dashboard and the export call
+``summarise`` (or the individual functions) with plain ids.
+"""
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+type Item = Hashable
+type Number = Fraction | float
+type Weight = int | Fraction | float
+type Ballots = Sequence[Sequence[Item]]
+type Weights = Sequence[Weight] | None
+
+# The exact Kemeny DP keeps 2**n subsets in memory; 16 items is ~65k subsets and still
+# runs in about a second, beyond that the table and the run time grow too fast.
+MAX_KEMENY_ITEMS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class _Election:
+    """Validated input: the items, the non-empty ballots with their weights."""
+
+    items: list[Item]
+    ballots: list[tuple[tuple[Item, ...], Number]]
+    zero: Number  # Fraction(0) or 0.0, so sums start in the right number type
+
+    @property
+    def n(self) -> int:
+        return len(self.items)
+
+
+def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Election:
+    items = list(items)
+    if len(set(items)) != len(items):
+        raise ValueError("items contains a duplicate")
+    known = set(items)
+    ballots = [tuple(ballot) for ballot in ballots]
+    if weights is None:
+        weights = [1] * len(ballots)
+    else:
+        weights = list(weights)
+        if len(weights) != len(ballots):
+            raise ValueError(f"got {len(weights)} weights for {len(ballots)} ballots")
+    # One float weight makes exact arithmetic pointless, so the whole call goes float.
+    cast = float if any(isinstance(w, float) for w in weights) else Fraction
+    prepared = []
+    for index, (ballot, weight) in enumerate(zip(ballots, weights, strict=True)):
+        if isinstance(weight, bool) or not isinstance(weight, int | Fraction | float):
+            raise TypeError(f"weight {index} is not an int, Fraction or float: {weight!r}")
+        if isinstance(weight, float) and not math.isfinite(weight):
+            raise ValueError(f"weight {index} is not finite: {weight!r}")
+        if weight < 0:
+            raise ValueError(f"weight {index} is negative: {weight!r}")
+        for item in ballot:
+            if item not in known:
+                raise ValueError(f"ballot {index} ranks an unknown item: {item!r}")
+        if len(set(ballot)) != len(ballot):
+            raise ValueError(f"ballot {index} ranks an item twice: {ballot!r}")
+        if ballot:
+            prepared.append((ballot, cast(weight)))
+    return _Election(items, prepared, cast(0))
+
+
+def _positions(items: Sequence[Item], ranked: tuple[Item, ...]) -> dict[Item, Fraction]:
+    """Position of every item in one ballot (1 = best).
+
+    The n - k unranked items share the free positions k+1..n, so each sits at their
+    average (k + 1 + n) / 2 — the usual "mid-rank" treatment of ties.
+    """
+    n, k = len(items), len(ranked)
+    unranked = Fraction(k + 1 + n, 2)
+    positions = dict.fromkeys(items, unranked)
+    for position, item in enumerate(ranked, start=1):
+        positions[item] = Fraction(position)
+    return positions
+
+
+# --- Scores -------------------------------------------------------------------------
+
+
+def _borda(e: _Election) -> dict[Item, Number]:
+    points = dict.fromkeys(e.items, e.zero)
+    for ranked, weight in e.ballots:
+        for item, position in _positions(e.items, ranked).items():
+            points[item] += weight * (e.n - position)
+    return points
+
+
+def borda(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> dict[Item, Number]:
+    """Weighted Borda count.
+
+    With n items, position p (1-based) earns n - p points. On a ballot ranking k items
+    the unranked items share the remaining points equally, (n - k - 1) / 2 each, which
+    is n minus their mid-rank; so every non-empty ballot hands out n(n - 1)/2 points and
+    a partial ballot is neither louder nor quieter than a complete one.
+    Result: item -> sum over ballots of weight * points. No tie-break (it is a score).
+    """
+    return _borda(_prepare(items, ballots, weights))
+
+
+def _mean_rank(e: _Election) -> dict[Item, Number | None]:
+    total_weight = sum((weight for _, weight in e.ballots), e.zero)
+    if not e.ballots or total_weight == 0:
+        return dict.fromkeys(e.items)
+    sums = dict.fromkeys(e.items, e.zero)
+    for ranked, weight in e.ballots:
+        for item, position in _positions(e.items, ranked).items():
+            sums[item] += weight * position
+    return {item: total / total_weight for item, total in sums.items()}
+
+
+def mean_rank(
+    items: Sequence[Item], ballots: Ballots, weights: Weights = None
+) -> dict[Item, Number | None]:
+    """Weighted mean position (1 = best, lower is better).
+
+    mean_rank[x] = sum(w_j * pos_j(x)) / sum(w_j) over non-empty ballots j, where an
+    unranked item sits at the mid-rank (k + 1 + n) / 2 of the free positions. Hence for
+    every item borda = total weight * (n - mean_rank).
+    None for every item when there is no non-empty ballot (or all weights are 0).
+    No tie-break (it is a score).
+    """
+    return _mean_rank(_prepare(items, ballots, weights))
+
+
+def _first_places(e: _Election) -> dict[Item, Number]:
+    counts = dict.fromkeys(e.items, e.zero)
+    for ranked, weight in e.ballots:
+        counts[ranked[0]] += weight
+    return counts
+
+
+def first_places(
+    items: Sequence[Item], ballots: Ballots, weights: Weights = None
+) -> dict[Item, Number]:
+    """Total weight of the ballots that rank each item first. No tie-break (a score)."""
+    return _first_places(_prepare(items, ballots, weights))
+
+
+def _position_counts(e: _Election) -> dict[Item, list[int]]:
+    counts = {item: [0] * (e.n + 1) for item in e.items}
+    for ranked, _ in e.ballots:
+        for position, item in enumerate(ranked):
+            counts[item][position] += 1
+        for item in set(e.items).difference(ranked):
+            counts[item][e.n] += 1
+    return counts
+
+
+def position_counts(items: Sequence[Item], ballots: Ballots) -> dict[Item, list[int]]:
+    """Unweighted histogram per item, a list of length n + 1.
+
+    Index 0..n-1: how many ballots put the item at position 1..n; index n: how many
+    non-empty ballots left it unranked. Each list sums to m.
+    """
+    return _position_counts(_prepare(items, ballots, None))
+
+
+def _pairwise(e: _Election) -> dict[Item, dict[Item, Number]]:
+    d = {a: {b: e.zero for b in e.items if b != a} for a in e.items}
+    for ranked, weight in e.ballots:
+        seen = set(ranked)
+        unranked = [item for item in e.items if item not in seen]
+        for i, a in enumerate(ranked):
+            for b in (*ranked[i + 1 :], *unranked):
+                d[a][b] += weight
+    return d
+
+
+def pairwise(
+    items: Sequence[Item], ballots: Ballots, weights: Weights = None
+) -> dict[Item, dict[Item, Number]]:
+    """Pairwise preference matrix: d[a][b] = total weight of ballots ranking a above b.
+
+    A ranked item is above every unranked one; two unranked items are tied, so such a
+    ballot counts towards neither d[a][b] nor d[b][a]. The diagonal is left out.
+    """
+    return _pairwise(_prepare(items, ballots, weights))
+
+
+# --- Orders -------------------------------------------------------------------------
+
+
+def _schulze(
+    e: _Election, d: dict[Item, dict[Item, Number]], points: dict[Item, Number]
+) -> list[Item]:
+    # Winning votes: a link a -> b has the strength of its winning side d[a][b], and
+    # there is no link when d[a][b] <= d[b][a] — the measure Schulze's paper (Social Choice
+    # and Welfare 36, 2011) uses by default, and the one most worked examples follow.
+    p = {a: {b: (v if v > d[b][a] else e.zero) for b, v in row.items()} for a, row in d.items()}
+    # Floyd-Warshall for the widest path: a path is as strong as its weakest link.
+    for i in e.items:
+        for j in e.items:
+            if j == i:
+                continue
+            for k in e.items:
+                if k != i and k != j:
+                    p[j][k] = max(p[j][k], min(p[j][i], p[i][k]))
+    beaten = {a: sum(1 for b in p[a] if p[a][b] > p[b][a]) for a in e.items}
+    index = {item: i for i, item in enumerate(e.items)}
+    return sorted(e.items, key=lambda a: (-beaten[a], -points[a], index[a]))
+
+
+def schulze(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> list[Item]:
+    """Schulze method (beatpath), winning-votes variant, as a full linear order.
+
+    Formula: the link a -> b has strength d[a][b] if d[a][b] > d[b][a], else there is no
+    link (strength 0) — "winning votes", the variant Schulze's paper recommends. p[a][b]
+    is the strength of the strongest (widest) path from a to b, computed Floyd-Warshall
+    style. a *beats* b when p[a][b] > p[b][a].
+
+    This relation is a strict partial order (Schulze proves it transitive), but not
+    always total, so items are sorted by
+      1. the number of items they beat (more first),
+      2. Borda points (higher first),
+      3. canonical order (earlier first).
+    Step 1 alone already respects the relation: if a beats b, transitivity means a also
+    beats everything b beats, plus b itself, so a beats strictly more items.
+    """
+    e = _prepare(items, ballots, weights)
+    return _schulze(e, _pairwise(e), _borda(e))
+
+
+def _kemeny(e: _Election, d: dict[Item, dict[Item, Number]]) -> list[Item]:
+    n = e.n
+    if n > MAX_KEMENY_ITEMS:
+        raise ValueError(f"kemeny supports at most {MAX_KEMENY_ITEMS} items, got {n}")
+    # Exact ints are ~20x faster than Fractions in the 2**n loop: scale by the common
+    # denominator (it does not change which order is best).
+    if isinstance(e.zero, Fraction):
+        scale = math.lcm(*(v.denominator for row in d.values() for v in row.values()))
+        w = [[int(d[a][b] * scale) if a != b else 0 for b in e.items] for a in e.items]
+    else:
+        w = [[d[a][b] if a != b else 0.0 for b in e.items] for a in e.items]
+    subsets = 1 << n
+    # ahead[x][S] = sum of w[x][y] for y in S: what x gains by standing before all of S.
+    ahead = []
+    for x in range(n):
+        row = [0] * subsets
+        for s in range(1, subsets):
+            low = s & -s
+            row[s] = row[s ^ low] + w[x][low.bit_length() - 1]
+        ahead.append(row)
+
+    def placed_first(x: int, s: int) -> Number:
+        rest = s & ~(1 << x)
+        return ahead[x][rest] + best[rest]
+
+    # best[S] = best score of an order of the items in S alone. Subsets are numbered so
+    # that S - {x} < S and is always computed before S.
+    best = [0] * subsets
+    for s in range(1, subsets):
+        best[s] = max(placed_first(x, s) for x in range(n) if s >> x & 1)
+    # Walk from the front choosing the earliest item that still reaches the optimum: this
+    # gives the lexicographically smallest optimal order. placed_first recomputes the very
+    # same expression as the max above, so the equality test is exact even for floats.
+    order, s = [], subsets - 1
+    while s:
+        x = next(x for x in range(n) if s >> x & 1 and placed_first(x, s) == best[s])
+        order.append(e.items[x])
+        s &= ~(1 << x)
+    return order
+
+
+def kemeny(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> list[Item]:
+    """Exact Kemeny-Young consensus order.
+
+    Formula: the linear order maximising score(order) = sum of d[a][b] over all pairs
+    with a before b, i.e. the order that agrees with the most (weighted) pairwise
+    preferences of the ballots. Solved exactly by dynamic programming over subsets,
+    O(2^n * n): best[S] = max over x in S of best[S - {x}] + sum_{y in S - {x}} d[x][y],
+    i.e. x placed first among S (the mirror of "x placed last": same optimum, but it
+    lets the order be read off from the front).
+    Tie-break among optimal orders: the lexicographically smallest one by canonical item
+    index (earliest possible item first, then the earliest possible second, ...).
+    Raises ValueError for more than MAX_KEMENY_ITEMS (16) items.
+    """
+    e = _prepare(items, ballots, weights)
+    return _kemeny(e, _pairwise(e))
+
+
+def _kendalls_w(e: _Election) -> float | None:
+    n, m = e.n, len(e.ballots)
+    if m < 2 or n < 2:
+        return None
+    rank_sums = dict.fromkeys(e.items, Fraction(0))
+    tie_correction = 0
+    for ranked, _ in e.ballots:
+        for item, position in _positions(e.items, ranked).items():
+            rank_sums[item] += position
+        # The unranked items are the only tie group of a ballot (t = 1 adds nothing).
+        t = n - len(ranked)
+        tie_correction += t**3 - t
+    mean = Fraction(m * (n + 1), 2)
+    s = sum((r - mean) ** 2 for r in rank_sums.values())
+    denominator = m * m * (n**3 - n) - m * tie_correction
+    if denominator <= 0:
+        return None
+    # S is exact, so only the final conversion can wander outside [0, 1].
+    return min(1.0, max(0.0, float(12 * s / denominator)))
+
+
+def kendalls_w(items: Sequence[Item], ballots: Ballots) -> float | None:
+    """Kendall's coefficient of concordance W, corrected for ties (unweighted).
+
+    Each ballot gives ranks 1..k to its ranked items and the mid-rank (k + 1 + n) / 2 to
+    its unranked ones. With R_i the rank sum of item i over the m non-empty ballots,
+        S = sum_i (R_i - mean R)^2,   mean R = m (n + 1) / 2,
+        W = 12 S / (m^2 (n^3 - n) - m * sum_j T_j),   T_j = sum over tie groups t of (t^3 - t).
+    1 = everybody agrees, 0 = no agreement at all.
+    None when m < 2 or n < 2 or the denominator is 0. Clamped to [0, 1].
+    """
+    return _kendalls_w(_prepare(items, ballots, None))
+
+
+# --- Summary for the dashboard and the export --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """One row of the results table. Positions are 1-based."""
+
+    item: Item
+    borda: Number
+    mean_rank: Number | None
+    first_places: Number
+    schulze_position: int
+    kemeny_position: int
+    position_counts: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Everything a dashboard or export renders for one set of ballots."""
+
+    ballots: int  # non-empty ballots (m)
+    weight: Number  # their total weight
+    order: list[Item]  # Schulze order
+    kemeny: list[Item]
+    w: float | None  # Kendall's W (unweighted)
+    rows: list[ItemResult]  # in Schulze order
+
+
+def summarise(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> Summary:
+    """All of the above in one pass; rows come in Schulze order (see ``schulze``).
+
+    Raises ValueError like the individual functions, including kemeny's item limit.
+    """
+    e = _prepare(items, ballots, weights)
+    d = _pairwise(e)
+    points = _borda(e)
+    order = _schulze(e, d, points)
+    consensus = _kemeny(e, d)
+    kemeny_position = {item: i for i, item in enumerate(consensus, start=1)}
+    means, firsts, counts = _mean_rank(e), _first_places(e), _position_counts(e)
+    rows = [
+        ItemResult(
+            item=item,
+            borda=points[item],
+            mean_rank=means[item],
+            first_places=firsts[item],
+            schulze_position=position,
+            kemeny_position=kemeny_position[item],
+            position_counts=counts[item],
+        )
+        for position, item in enumerate(order, start=1)
+    ]
+    return Summary(
+        ballots=len(e.ballots),
+        weight=sum((weight for _, weight in e.ballots), e.zero),
+        order=order,
+        kemeny=consensus,
+        w=_kendalls_w(e),
+        rows=rows,
+    )

@@ -1,0 +1,406 @@
+"""Workshops, their timed discussions, the groups at the tables, and what people submit.
+
+Integrity lives in the database: a ranking can never hold a recommendation or a
+position twice, nobody endorses the same entry twice, and two open discussions
+never share a join code. The views check the rest (a participant's group belongs
+to their discussion; a ranked recommendation belongs to the discussion's set).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from discussions import timer
+from recommendations.models import Recommendation, RecommendationSet
+
+# Limits on everything a person types; the forms enforce them with a message,
+# PostgreSQL enforces the CharFields' lengths too.
+TEXT_MAX = 500
+TITLE_MAX = 200
+NAME_MAX = 40
+QUESTION_MAX = 1000
+
+# The slide's wording, word for word (seeds/workshop-slides-sv.txt).
+DEFAULT_QUESTION_RANK = (
+    "Är någon av rekommendationerna viktigare än andra att vi gemensamt i Värmland jobbar med? "
+    "Varför?"
+)
+DEFAULT_QUESTION_MISSING = "Saknar ni något område i rekommendationerna?"
+DEFAULT_QUESTION_ACTIVITIES = (
+    "I mån av tid: Finns det konkreta förslag på aktiviteter inom någon av rekommendationerna?"
+)
+DEFAULT_DURATION_SECONDS = 20 * 60
+
+# Join codes are read off a projector and typed on a phone: upper case, and no
+# characters that look alike (0/O, 1/I/L). 31 symbols, 6 long: 31**6 ≈ 8.9e8 codes.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+PUBLIC_ID_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def random_code(length: int = JOIN_CODE_LENGTH, alphabet: str = JOIN_CODE_ALPHABET) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def normalise_join_code(raw: str) -> str:
+    """What a person typed → the stored form: upper case, no spaces or dashes."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def new_public_id() -> str:
+    return random_code(8, PUBLIC_ID_ALPHABET)
+
+
+def new_shuffle_seed() -> int:
+    return secrets.randbits(31)
+
+
+class Language(models.TextChoices):
+    SWEDISH = "sv", "Svenska"
+    NORWEGIAN = "nb", "Norsk bokmål"
+    ENGLISH = "en", "English"
+
+
+class Workshop(models.Model):
+    title = models.CharField(_("titel"), max_length=TITLE_MAX)
+    date = models.DateField(_("datum"), null=True, blank=True)
+    place = models.CharField(_("plats"), max_length=TITLE_MAX, blank=True)
+    language = models.CharField(
+        _("språk"), max_length=5, choices=Language.choices, default=Language.SWEDISH
+    )
+    recommendation_set = models.ForeignKey(
+        RecommendationSet,
+        on_delete=models.PROTECT,
+        related_name="workshops",
+        verbose_name=_("rekommendationslista"),
+    )
+    # Everyone who may run, watch and export this workshop. A user sees only the
+    # workshops they are a member of.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="workshops",
+        blank=True,
+        verbose_name=_("facilitatorer"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshoppar")
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title=""), name="discussions_workshop_title_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Discussion(models.Model):
+    """One timed round of group discussion within a workshop."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="discussions", verbose_name=_("workshop")
+    )
+    title = models.CharField(_("titel"), max_length=TITLE_MAX)
+    recommendation_set = models.ForeignKey(
+        RecommendationSet,
+        on_delete=models.PROTECT,
+        related_name="discussions",
+        verbose_name=_("rekommendationslista"),
+    )
+    join_code = models.CharField(_("anslutningskod"), max_length=12, default=random_code)
+    question_rank = models.TextField(
+        _("fråga 1 (rangordning)"), max_length=QUESTION_MAX, default=DEFAULT_QUESTION_RANK
+    )
+    question_missing = models.TextField(
+        _("fråga 2 (saknade områden)"), max_length=QUESTION_MAX, default=DEFAULT_QUESTION_MISSING
+    )
+    question_activities = models.TextField(
+        _("fråga 3 (aktiviteter)"), max_length=QUESTION_MAX, default=DEFAULT_QUESTION_ACTIVITIES
+    )
+    shuffle_recommendations = models.BooleanField(
+        _("blanda korten per deltagare"),
+        default=False,
+        help_text=_("Motverkar att det som står först får fler röster."),
+    )
+    results_revealed = models.BooleanField(_("resultat visas"), default=False)
+
+    # The timer: timestamps only, never a ticking counter (see discussions/timer.py).
+    duration_seconds = models.PositiveIntegerField(
+        _("längd i sekunder"), default=DEFAULT_DURATION_SECONDS
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.FloatField(default=0)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    # Bumped in the same transaction as every write that changes what a screen
+    # shows, so a poll can answer "nothing new" after one indexed lookup.
+    revision = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("diskussion")
+        verbose_name_plural = _("diskussioner")
+        ordering = ["workshop_id", "created_at"]
+        constraints = [
+            # Only open discussions compete for a code: an old, ended one may
+            # share its code with a new one without the join page being unsure.
+            models.UniqueConstraint(
+                fields=["join_code"],
+                condition=Q(ended_at__isnull=True),
+                name="discussions_discussion_join_code_open_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__gt=0, duration_seconds__lte=24 * 3600),
+                name="discussions_discussion_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(paused_seconds__gte=0),
+                name="discussions_discussion_paused_seconds_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=Q(paused_at__isnull=True) | Q(started_at__isnull=False),
+                name="discussions_discussion_paused_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(started_at__isnull=False),
+                name="discussions_discussion_ended_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(paused_at__isnull=True) | Q(ended_at__isnull=True),
+                name="discussions_discussion_not_paused_and_ended",
+            ),
+            models.CheckConstraint(
+                condition=~Q(join_code=""), name="discussions_discussion_join_code_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.workshop.title} – {self.title}"
+
+    def get_join_url(self):
+        return reverse("join_code", args=[self.join_code])
+
+    @property
+    def clock(self) -> timer.Clock:
+        return timer.Clock(
+            duration_seconds=self.duration_seconds,
+            started_at=self.started_at,
+            paused_at=self.paused_at,
+            paused_seconds=self.paused_seconds,
+            ended_at=self.ended_at,
+        )
+
+    def set_clock(self, clock: timer.Clock) -> None:
+        self.duration_seconds = clock.duration_seconds
+        self.started_at = clock.started_at
+        self.paused_at = clock.paused_at
+        self.paused_seconds = clock.paused_seconds
+        self.ended_at = clock.ended_at
+
+    @classmethod
+    def bump_revision(cls, discussion_id: int) -> None:
+        """Call inside the writing transaction; a conditional UPDATE, so no lost bump."""
+        cls.objects.filter(pk=discussion_id).update(revision=F("revision") + 1)
+
+
+class Group(models.Model):
+    """A table of people who discuss together."""
+
+    discussion = models.ForeignKey(
+        Discussion, on_delete=models.CASCADE, related_name="groups", verbose_name=_("diskussion")
+    )
+    name = models.CharField(_("namn"), max_length=NAME_MAX)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("grupp")
+        verbose_name_plural = _("grupper")
+        ordering = ["discussion_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["discussion", "name"], name="discussions_group_name_unique"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="discussions_group_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Participant(models.Model):
+    """One phone in one discussion. No account: a signed cookie holds the id."""
+
+    discussion = models.ForeignKey(
+        Discussion,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("diskussion"),
+    )
+    # RESTRICT: a group with people in it cannot vanish from under them, but
+    # deleting the whole discussion still takes both.
+    group = models.ForeignKey(
+        Group, on_delete=models.RESTRICT, related_name="participants", verbose_name=_("grupp")
+    )
+    # The anonymous id that exports show instead of a name.
+    public_id = models.CharField(max_length=12, unique=True, default=new_public_id)
+    display_name = models.CharField(_("namn"), max_length=NAME_MAX, blank=True)
+    why = models.CharField(_("varför"), max_length=TEXT_MAX, blank=True)
+    ranked_at = models.DateTimeField(null=True, blank=True)
+    # Seeds this phone's order of the cards when the discussion shuffles them,
+    # so the order stays put across reloads.
+    shuffle_seed = models.PositiveIntegerField(default=new_shuffle_seed)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deltagare")
+        verbose_name_plural = _("deltagare")
+        ordering = ["discussion_id", "created_at"]
+
+    def __str__(self):
+        return self.display_name or self.public_id
+
+
+class Ranking(models.Model):
+    """One ranked recommendation on one participant's ballot (position 1 = most important).
+
+    A ballot may rank only the top few; the recommendations it leaves out count as
+    tied below every ranked one (see discussions/ranking.py).
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="rankings")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="rankings"
+    )
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("rangordning")
+        verbose_name_plural = _("rangordningar")
+        ordering = ["participant_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "recommendation"],
+                name="discussions_ranking_recommendation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "position"], name="discussions_ranking_position_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1, position__lte=100),
+                name="discussions_ranking_position_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant}: {self.position}. {self.recommendation.title}"
+
+
+class Entry(models.Model):
+    """Something a participant wrote that others can +1: shared by the two kinds below."""
+
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE)
+    group = models.ForeignKey(Group, on_delete=models.RESTRICT)
+    author = models.ForeignKey(Participant, on_delete=models.CASCADE)
+    text = models.CharField(_("text"), max_length=TEXT_MAX)
+    # Moderation hides, never deletes: a hidden entry can be restored.
+    hidden = models.BooleanField(_("dold"), default=False)
+    # A duplicate merged into another entry stops being shown on its own; its
+    # endorsements count towards the entry it was merged into.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text
+
+
+class MissingArea(Entry):
+    class Meta(Entry.Meta):
+        verbose_name = _("saknat område")
+        verbose_name_plural = _("saknade områden")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="discussions_missingarea_text_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("id")),
+                name="discussions_missingarea_not_merged_into_itself",
+            ),
+        ]
+
+
+class ActivityProposal(Entry):
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("rekommendation"),
+    )
+
+    class Meta(Entry.Meta):
+        verbose_name = _("aktivitetsförslag")
+        verbose_name_plural = _("aktivitetsförslag")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="discussions_activityproposal_text_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("id")),
+                name="discussions_activityproposal_not_merged_into_itself",
+            ),
+        ]
+
+
+class MissingAreaEndorsement(models.Model):
+    """A +1: one per participant and entry, enforced by the database."""
+
+    entry = models.ForeignKey(MissingArea, on_delete=models.CASCADE, related_name="endorsements")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("+1 på saknat område")
+        verbose_name_plural = _("+1 på saknade områden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "participant"], name="discussions_missingareaendorsement_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"+1 {self.participant_id} → {self.entry_id}"
+
+
+class ActivityEndorsement(models.Model):
+    entry = models.ForeignKey(
+        ActivityProposal, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("+1 på aktivitet")
+        verbose_name_plural = _("+1 på aktiviteter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "participant"], name="discussions_activityendorsement_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"+1 {self.participant_id} → {self.entry_id}"

@@ -1,0 +1,535 @@
+"""The participant's phone: join by code, then answer the three questions on one page.
+
+Every action is a plain form POST that redirects back to the page, so the phone
+works without JavaScript. With htmx the same URLs answer with just the part of
+the page that changed (`phone.html#<part>`), and a refused request answers with
+that part too, with the typed text kept and the reason shown.
+"""
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from discussions import ratelimit, services, timer
+from discussions.models import (
+    ActivityProposal,
+    Discussion,
+    MissingArea,
+    Participant,
+    normalise_join_code,
+)
+from discussions.services import ENDORSEMENT_MODELS, ENTRY_MODELS, Refused
+
+COOKIE_SALT = "gransforum.participant"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 30
+PHONE_POLL_SECONDS = 5
+
+
+# --- The cookie that ties a phone to its participant --------------------------
+
+
+def _cookie_name(discussion_id: int) -> str:
+    return f"gf_p{discussion_id}"
+
+
+def _set_participant_cookie(response, participant: Participant) -> None:
+    response.set_signed_cookie(
+        _cookie_name(participant.discussion_id),
+        str(participant.pk),
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        secure=not settings.DEBUG,
+        samesite="Lax",
+    )
+
+
+def _participant_id(request, discussion_id: int) -> int | None:
+    raw = request.get_signed_cookie(_cookie_name(discussion_id), default=None, salt=COOKIE_SALT)
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _participant_or_404(request, discussion_id: int) -> Participant:
+    """The phone's own participant in this discussion; anything else is 404.
+
+    404 rather than 403: a forged or missing cookie learns nothing about whether
+    the discussion exists.
+    """
+    pk = _participant_id(request, discussion_id)
+    participant = (
+        Participant.objects.select_related("discussion", "group", "discussion__recommendation_set")
+        .filter(pk=pk or 0, discussion_id=discussion_id)
+        .first()
+    )
+    if participant is None:
+        raise Http404("no participant")
+    return participant
+
+
+# --- Joining ------------------------------------------------------------------
+
+
+def _find_discussion(code: str) -> Discussion | None:
+    """The open discussion with this code, else the latest ended one that had it."""
+    return (
+        Discussion.objects.select_related("workshop")
+        .filter(join_code=code)
+        .order_by(F("ended_at").desc(nulls_first=True), "-created_at")
+        .first()
+    )
+
+
+@require_GET
+def home(request):
+    code = normalise_join_code(request.GET.get("code", ""))
+    if code:
+        return redirect("join_code", code=code)
+    return render(request, "discussions/home.html", {"error": None})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, code):
+    normalised = normalise_join_code(code)
+    if normalised != code:
+        return redirect("join_code", code=normalised)
+    if ratelimit.is_limited("join", request, settings.JOIN_FAILURE_LIMIT):
+        return _too_many_attempts(request)
+    discussion = _find_discussion(code) if len(code) <= 12 else None
+    if discussion is None:
+        ratelimit.count_failure("join", request, settings.JOIN_FAILURE_WINDOW)
+        error = _("Koden %(code)s finns inte. Kontrollera koden på skärmen och försök igen.") % {
+            "code": code
+        }
+        return render(request, "discussions/home.html", {"error": error, "code": code}, status=404)
+
+    if (
+        _participant_id(request, discussion.pk)
+        and Participant.objects.filter(
+            pk=_participant_id(request, discussion.pk), discussion=discussion
+        ).exists()
+    ):
+        return redirect("phone", discussion_id=discussion.pk)
+
+    now = timezone.now()
+    if timer.state(discussion.clock, now) is timer.State.ENDED:
+        return render(request, "discussions/ended.html", {"discussion": discussion}, status=410)
+
+    groups = list(discussion.groups.all())
+    context = {"discussion": discussion, "groups": groups, "error": None}
+    if request.method == "POST":
+        try:
+            name = services.clean_name(request.POST.get("name"))
+            group_id = _int_or_none(request.POST.get("group"))
+            participant = services.join(discussion, group_id, name)
+        except Refused as refused:
+            context.update(error=refused.message, name=request.POST.get("name", ""))
+            return render(request, "discussions/join.html", context, status=refused.status)
+        response = HttpResponseRedirect(reverse("phone", args=[discussion.pk]), status=303)
+        _set_participant_cookie(response, participant)
+        return response
+    return render(request, "discussions/join.html", context)
+
+
+def _too_many_attempts(request):
+    minutes = max(1, settings.JOIN_FAILURE_WINDOW // 60)
+    response = render(request, "discussions/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(settings.JOIN_FAILURE_WINDOW)
+    return response
+
+
+# --- The phone page -----------------------------------------------------------
+
+
+def _mode(discussion: Discussion, now) -> str:
+    """What kind of page the phone shows; a change of mode reloads the page."""
+    state = timer.state(discussion.clock, now)
+    mode = {
+        timer.State.NOT_STARTED: "before",
+        timer.State.RUNNING: "open",
+        timer.State.PAUSED: "open",
+        timer.State.ENDED: "closed",
+    }[state]
+    return mode + ("-results" if discussion.results_revealed else "")
+
+
+def _timer_context(discussion: Discussion, now) -> dict:
+    state = timer.state(discussion.clock, now)
+    left = timer.seconds_left(discussion.clock, now)
+    return {
+        "state": state.value,
+        "seconds_left": left,
+        "mmss": timer.format_mmss(left),
+        "open": state in (timer.State.RUNNING, timer.State.PAUSED),
+    }
+
+
+def _entries(participant: Participant, model):
+    endorsement_model = ENDORSEMENT_MODELS[model]
+    qs = (
+        model.objects.filter(
+            Q(group_id=participant.group_id) | Q(author=participant),
+            discussion_id=participant.discussion_id,
+            hidden=False,
+            merged_into__isnull=True,
+        )
+        .annotate(
+            n_endorsements=Count("endorsements", distinct=True),
+            endorsed=Exists(
+                endorsement_model.objects.filter(entry=OuterRef("pk"), participant=participant)
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+    if model is ActivityProposal:
+        qs = qs.select_related("recommendation")
+    return list(qs)
+
+
+def _ranking_context(participant: Participant, recs: list) -> dict:
+    """The ballot and, for every button, the whole ballot it would save.
+
+    Each button carries the complete resulting order, so pressing it twice (or
+    resending after a lost answer) saves the same ballot again: idempotent.
+    """
+    by_id = {r.pk: r for r in recs}
+    ranked = [by_id[rid] for rid in _ranked_ids(participant) if rid in by_id]
+    numbers = [r.number for r in ranked]
+
+    def order(ns):
+        return ",".join(str(n) for n in ns)
+
+    ballot = []
+    for i, rec in enumerate(ranked):
+        up = numbers[:]
+        down = numbers[:]
+        if i > 0:
+            up[i - 1], up[i] = up[i], up[i - 1]
+        if i < len(numbers) - 1:
+            down[i + 1], down[i] = down[i], down[i + 1]
+        ballot.append(
+            {
+                "rec": rec,
+                "position": i + 1,
+                "up": order(up) if i > 0 else None,
+                "down": order(down) if i < len(numbers) - 1 else None,
+                "remove": order(numbers[:i] + numbers[i + 1 :]),
+            }
+        )
+    ranked_set = set(numbers)
+    cards = [
+        {"rec": rec, "add": order([*numbers, rec.number])}
+        for rec in services.card_order(recs, participant)
+        if rec.number not in ranked_set
+    ]
+    return {"ballot": ballot, "cards": cards, "current_order": order(numbers)}
+
+
+def _ranked_ids(participant: Participant) -> list[int]:
+    if not hasattr(participant, "_ranked_ids"):
+        participant._ranked_ids = list(
+            participant.rankings.order_by("position").values_list("recommendation_id", flat=True)
+        )
+    return participant._ranked_ids
+
+
+def _recommendations(discussion: Discussion) -> list:
+    return list(discussion.recommendation_set.recommendations.order_by("number"))
+
+
+def _page_context(request, participant: Participant, recs=None, **extra) -> dict:
+    discussion = participant.discussion
+    now = timezone.now()
+    recs = recs if recs is not None else _recommendations(discussion)
+    context = {
+        "discussion": discussion,
+        "participant": participant,
+        "recs": recs,
+        # Lazy: an htmx answer renders one part and should query only for it.
+        "groups": SimpleLazyObject(lambda: list(discussion.groups.all())),
+        "areas": SimpleLazyObject(lambda: _entries(participant, MissingArea)),
+        "activities": SimpleLazyObject(lambda: _entries(participant, ActivityProposal)),
+        "timer": _timer_context(discussion, now),
+        "mode": _mode(discussion, now),
+        "poll_seconds": PHONE_POLL_SECONDS,
+        "errors": {},
+        "drafts": {},
+        "announce": "",
+        **_ranking_context(participant, recs),
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def phone(request, discussion_id):
+    participant = _participant_or_404(request, discussion_id)
+    return render(request, "discussions/phone.html", _page_context(request, participant))
+
+
+@require_GET
+def poll(request, discussion_id):
+    """Answer 204 after one lookup when the page is up to date; else the parts that changed.
+
+    The 204 carries the clock in a header, so every poll re-syncs the countdown.
+    """
+    row = (
+        Discussion.objects.filter(pk=discussion_id)
+        .order_by()
+        .only(
+            "revision",
+            "results_revealed",
+            "duration_seconds",
+            "started_at",
+            "paused_at",
+            "paused_seconds",
+            "ended_at",
+        )
+        .first()
+    )
+    # The cookie is checked by its signature alone here: no query on the fast path.
+    if row is None or _participant_id(request, discussion_id) is None:
+        raise Http404("no participant")
+    now = timezone.now()
+    mode = _mode(row, now)
+    if request.GET.get("mode") != mode:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if request.GET.get("rev") == str(row.revision):
+        response = HttpResponse(status=204)
+        _clock_header(response, row, now)
+        return response
+    participant = _participant_or_404(request, discussion_id)
+    response = render(request, "discussions/phone_poll.html", _page_context(request, participant))
+    _clock_header(response, row, now)
+    return response
+
+
+def _clock_header(response, discussion: Discussion, now) -> None:
+    t = _timer_context(discussion, now)
+    response["X-Timer"] = f"{t['state']} {t['seconds_left']}"
+
+
+# --- Actions ------------------------------------------------------------------
+
+
+def _respond(
+    request,
+    participant,
+    part: str,
+    anchor: str,
+    *,
+    refused: Refused | None = None,
+    drafts=None,
+    announce="",
+    recs=None,
+):
+    """After an action: the changed part for htmx, else back to the page (or the page
+    with the reason and the typed text when refused)."""
+    if refused is None and not request.htmx:
+        return HttpResponseRedirect(
+            reverse("phone", args=[participant.discussion_id]) + anchor, status=303
+        )
+    errors = {part: refused.message} if refused else {}
+    context = _page_context(
+        request, participant, recs, errors=errors, drafts=drafts or {}, announce=announce
+    )
+    status = refused.status if refused else 200
+    if request.htmx:
+        # The part that changed, plus the message for screen readers in the
+        # page's persistent live region (out of band).
+        context["part_template"] = f"discussions/phone.html#{part}"
+        response = render(request, "discussions/phone_part.html", context, status=status)
+    else:
+        response = render(request, "discussions/phone.html", context, status=status)
+    _clock_header(response, participant.discussion, timezone.now())
+    return response
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def rank(request, discussion_id):
+    participant = _participant_or_404(request, discussion_id)
+    recs = _recommendations(participant.discussion)
+    try:
+        order = services.parse_order(request.POST.get("order"), [r.number for r in recs])
+        services.save_ranking(participant, order, recs)
+    except Refused as refused:
+        return _respond(request, participant, "ranking", "#fraga-1", refused=refused, recs=recs)
+    participant._ranked_ids = [next(r.pk for r in recs if r.number == n) for n in order]
+    announce = (
+        _("Din rangordning: %(order)s.") % {"order": ", ".join(str(n) for n in order)}
+        if order
+        else _("Din rangordning är tom.")
+    )
+    return _respond(request, participant, "ranking", "#fraga-1", announce=announce, recs=recs)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def why(request, discussion_id):
+    participant = _participant_or_404(request, discussion_id)
+    raw = request.POST.get("why", "")
+    try:
+        services.save_why(participant, services.clean_text(raw, required=False))
+    except Refused as refused:
+        return _respond(
+            request, participant, "why", "#varfor", refused=refused, drafts={"why": raw}
+        )
+    return _respond(request, participant, "why", "#varfor", announce=_("Sparat."))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def change_group(request, discussion_id):
+    participant = _participant_or_404(request, discussion_id)
+    try:
+        services.change_group(
+            participant,
+            _int_or_none(request.POST.get("group")) or 0,
+            services.clean_name(request.POST.get("name")),
+        )
+    except Refused as refused:
+        return _respond(request, participant, "group", "#grupp", refused=refused)
+    return redirect_or_refresh(request, participant)
+
+
+def redirect_or_refresh(request, participant):
+    if request.htmx:
+        # The whole page depends on the group: reload it.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return HttpResponseRedirect(reverse("phone", args=[participant.discussion_id]), status=303)
+
+
+def _entry_kind(kind: str):
+    model = ENTRY_MODELS.get(kind)
+    if model is None:
+        raise Http404("unknown kind")
+    return model
+
+
+def _part_for(model) -> tuple[str, str]:
+    return ("areas", "#fraga-2") if model is MissingArea else ("activities", "#fraga-3")
+
+
+def _read_entry_form(request, participant, model):
+    text = services.clean_text(request.POST.get("text"))
+    recommendation = None
+    if model is ActivityProposal:
+        number = _int_or_none(request.POST.get("recommendation"))
+        recommendation = participant.discussion.recommendation_set.recommendations.filter(
+            number=number or 0
+        ).first()
+        if recommendation is None:
+            raise Refused(_("Välj vilken rekommendation aktiviteten hör till."))
+    return text, recommendation
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def entry_add(request, discussion_id, kind):
+    participant = _participant_or_404(request, discussion_id)
+    model = _entry_kind(kind)
+    part, anchor = _part_for(model)
+    try:
+        text, recommendation = _read_entry_form(request, participant, model)
+        services.add_entry(participant, model, text, recommendation)
+    except Refused as refused:
+        drafts = {
+            kind: request.POST.get("text", ""),
+            "recommendation": request.POST.get("recommendation", ""),
+        }
+        return _respond(request, participant, part, anchor, refused=refused, drafts=drafts)
+    return _respond(request, participant, part, anchor, announce=_("Tillagt."))
+
+
+def _own_entry_or_404(participant, model, pk):
+    entry = model.objects.filter(pk=pk, author=participant).first()
+    if entry is None:
+        raise Http404("not yours")
+    return entry
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request, discussion_id, kind, pk):
+    participant = _participant_or_404(request, discussion_id)
+    model = _entry_kind(kind)
+    entry = _own_entry_or_404(participant, model, pk)
+    context = {
+        "participant": participant,
+        "discussion": participant.discussion,
+        "entry": entry,
+        "kind": kind,
+        "recs": participant.discussion.recommendation_set.recommendations.order_by("number"),
+        "text": entry.text,
+        "recommendation_number": getattr(getattr(entry, "recommendation", None), "number", None),
+        "error": None,
+    }
+    if request.method == "POST":
+        try:
+            text, recommendation = _read_entry_form(request, participant, model)
+            services.edit_entry(participant, entry, text, recommendation)
+        except Refused as refused:
+            context.update(
+                error=refused.message,
+                text=request.POST.get("text", ""),
+                recommendation_number=_int_or_none(request.POST.get("recommendation")),
+            )
+            return render(
+                request, "discussions/phone_entry_edit.html", context, status=refused.status
+            )
+        return HttpResponseRedirect(
+            reverse("phone", args=[discussion_id]) + _part_for(model)[1], status=303
+        )
+    return render(request, "discussions/phone_entry_edit.html", context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def entry_withdraw(request, discussion_id, kind, pk):
+    participant = _participant_or_404(request, discussion_id)
+    model = _entry_kind(kind)
+    part, anchor = _part_for(model)
+    entry = _own_entry_or_404(participant, model, pk)
+    try:
+        services.withdraw_entry(participant, entry)
+    except Refused as refused:
+        return _respond(request, participant, part, anchor, refused=refused)
+    return _respond(request, participant, part, anchor, announce=_("Borttaget."))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def entry_endorse(request, discussion_id, kind, pk):
+    participant = _participant_or_404(request, discussion_id)
+    model = _entry_kind(kind)
+    part, anchor = _part_for(model)
+    entry = model.objects.filter(pk=pk, discussion_id=discussion_id, hidden=False).first()
+    if entry is None:
+        raise Http404("no such entry")
+    want = request.POST.get("want")
+    if want not in ("0", "1"):
+        return _respond(request, participant, part, anchor, refused=Refused(_("Ogiltig begäran.")))
+    try:
+        services.endorse(participant, entry, want == "1")
+    except Refused as refused:
+        return _respond(request, participant, part, anchor, refused=refused)
+    announce = _("+1 sparat.") if want == "1" else _("+1 borttaget.")
+    return _respond(request, participant, part, anchor, announce=announce)
+
+
+def _int_or_none(raw) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**62 else None

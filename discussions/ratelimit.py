@@ -1,0 +1,40 @@
+"""Counting failed join attempts per client address, in Django's cache.
+
+With a shared cache (Redis) the count holds across every app server; with the
+default local-memory cache it is per process, which still slows a guesser down
+on a single machine.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    """The client's address; behind N trusted proxies, the one the outermost saw."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _key(scope: str, request) -> str:
+    return f"rl:{scope}:{client_address(request)}"
+
+
+def is_limited(scope: str, request, limit: int) -> bool:
+    return (cache.get(_key(scope, request)) or 0) >= limit
+
+
+def count_failure(scope: str, request, window_seconds: int) -> int:
+    key = _key(scope, request)
+    # add() starts the window only if it is not running; incr() is atomic in
+    # Redis and in the local-memory cache.
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ran out between add() and incr()
+        cache.set(key, 1, timeout=window_seconds)
+        return 1

@@ -1,0 +1,259 @@
+"""Everything a participant writes, one function per action.
+
+Each write runs in one transaction that also bumps the discussion's revision,
+so a poll that sees the old revision knows nothing changed. Every function is
+idempotent where a phone may send the same request twice (a double tap, a retry
+after a lost response): the ballot is replaced as a whole, an endorsement says
+whether it should exist, and an entry the author already wrote is not written
+again.
+"""
+
+import random
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from discussions import timer
+from discussions.models import (
+    NAME_MAX,
+    TEXT_MAX,
+    ActivityEndorsement,
+    ActivityProposal,
+    Discussion,
+    Group,
+    MissingArea,
+    MissingAreaEndorsement,
+    Participant,
+    Ranking,
+)
+
+# Requests already on their way when the time ran out are still accepted.
+GRACE_SECONDS = 5
+
+
+class Refused(Exception):
+    """A request the app understood and will not carry out; the message is for people."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# --- Reading input ------------------------------------------------------------
+
+
+def clean_text(raw: str | None, *, max_length: int = TEXT_MAX, required: bool = True) -> str:
+    """Trim, refuse what cannot be shown: empty, over-long, control characters."""
+    text = (raw or "").strip()
+    if required and not text:
+        raise Refused(_("Skriv något först."))
+    if len(text) > max_length:
+        raise Refused(
+            _("Texten är för lång: högst %(max)d tecken, du skrev %(n)d.")
+            % {"max": max_length, "n": len(text)}
+        )
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
+        raise Refused(_("Texten innehåller otillåtna kontrolltecken."))
+    return text.replace("\r\n", "\n")
+
+
+def clean_name(raw: str | None) -> str:
+    return clean_text(raw, max_length=NAME_MAX, required=False).replace("\n", " ")
+
+
+def parse_order(raw: str | None, numbers: list[int]) -> list[int]:
+    """ "3,1,5" → [3, 1, 5]: recommendation numbers, best first; may be empty."""
+    parts = [p.strip() for p in (raw or "").split(",") if p.strip()]
+    try:
+        order = [int(p) for p in parts]
+    except ValueError:
+        raise Refused(_("Rangordningen kunde inte läsas.")) from None
+    known = set(numbers)
+    if any(n not in known for n in order):
+        raise Refused(_("Rangordningen innehåller en rekommendation som inte finns."))
+    if len(set(order)) != len(order):
+        raise Refused(_("En rekommendation kan bara rangordnas en gång."))
+    return order
+
+
+def card_order(recommendations: list, participant: Participant) -> list:
+    """The order the cards are shown in: the slide's, or shuffled per phone."""
+    if not participant.discussion.shuffle_recommendations:
+        return recommendations
+    shuffled = list(recommendations)
+    # Seeded per participant, so the cards stay put across reloads.
+    random.Random(participant.shuffle_seed).shuffle(shuffled)
+    return shuffled
+
+
+# --- The clock gate -----------------------------------------------------------
+
+
+def require_open(discussion: Discussion, now=None) -> None:
+    now = now or timezone.now()
+    clock = discussion.clock
+    if timer.accepts_submissions(clock, now, GRACE_SECONDS):
+        return
+    if timer.state(clock, now) is timer.State.NOT_STARTED:
+        raise Refused(_("Diskussionen har inte börjat än. Dina svar sparas när den startar."), 409)
+    raise Refused(_("Tiden är ute. Diskussionen är avslutad och inga fler svar tas emot."), 409)
+
+
+# --- Writes -------------------------------------------------------------------
+
+
+def save_ranking(participant: Participant, order: list[int], recommendations: list) -> bool:
+    """Replace the participant's ballot with `order` (numbers, best first, already
+    checked by parse_order against `recommendations`, the discussion's set).
+
+    Returns whether anything changed. Sending the same order twice is a no-op.
+    """
+    recs = {r.number: r for r in recommendations}
+    with transaction.atomic():
+        # Locking the participant row serialises two tabs of the same phone: the
+        # second waits, then replaces the ballot the first wrote. Without it both
+        # would delete the old rows and both insert, and one would hit the unique
+        # constraint on position.
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        require_open(_fresh_discussion(participant))
+        current = list(
+            Ranking.objects.filter(participant=participant)
+            .order_by("position")
+            .values_list("recommendation__number", flat=True)
+        )
+        if current == order:
+            return False
+        Ranking.objects.filter(participant=participant).delete()
+        Ranking.objects.bulk_create(
+            Ranking(participant=participant, recommendation=recs[number], position=position)
+            for position, number in enumerate(order, start=1)
+        )
+        participant.ranked_at = timezone.now() if order else None
+        Participant.objects.filter(pk=participant.pk).update(ranked_at=participant.ranked_at)
+        Discussion.bump_revision(participant.discussion_id)
+    return True
+
+
+def save_why(participant: Participant, text: str) -> bool:
+    with transaction.atomic():
+        require_open(_fresh_discussion(participant))
+        changed = Participant.objects.filter(pk=participant.pk).exclude(why=text).update(why=text)
+        if changed:
+            Discussion.bump_revision(participant.discussion_id)
+    participant.why = text
+    return bool(changed)
+
+
+def change_group(participant: Participant, group_id: int, display_name: str) -> None:
+    group = Group.objects.filter(pk=group_id, discussion_id=participant.discussion_id).first()
+    if group is None:
+        raise Refused(_("Välj en av grupperna i listan."))
+    with transaction.atomic():
+        discussion = _fresh_discussion(participant)
+        if timer.state(discussion.clock, timezone.now()) is timer.State.ENDED:
+            raise Refused(
+                _("Tiden är ute. Diskussionen är avslutad och inga fler svar tas emot."), 409
+            )
+        Participant.objects.filter(pk=participant.pk).update(group=group, display_name=display_name)
+        Discussion.bump_revision(participant.discussion_id)
+    participant.group = group
+    participant.display_name = display_name
+
+
+def join(discussion: Discussion, group_id: int | None, display_name: str) -> Participant:
+    group = Group.objects.filter(pk=group_id or 0, discussion=discussion).first()
+    if group is None:
+        raise Refused(_("Välj din grupp (ditt bord) i listan."))
+    with transaction.atomic():
+        participant = Participant.objects.create(
+            discussion=discussion, group=group, display_name=display_name
+        )
+        Discussion.bump_revision(discussion.pk)
+    return participant
+
+
+ENTRY_MODELS = {"area": MissingArea, "activity": ActivityProposal}
+ENDORSEMENT_MODELS = {MissingArea: MissingAreaEndorsement, ActivityProposal: ActivityEndorsement}
+
+
+def add_entry(participant: Participant, model, text: str, recommendation=None):
+    """Add a missing area or an activity; the same text twice from one author is one entry."""
+    extra = {"recommendation": recommendation} if model is ActivityProposal else {}
+    with transaction.atomic():
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        require_open(_fresh_discussion(participant))
+        existing = model.objects.filter(author=participant, text=text, **extra).first()
+        if existing is not None:
+            return existing
+        entry = model.objects.create(
+            discussion_id=participant.discussion_id,
+            group_id=participant.group_id,
+            author=participant,
+            text=text,
+            **extra,
+        )
+        Discussion.bump_revision(participant.discussion_id)
+    return entry
+
+
+def edit_entry(participant: Participant, entry, text: str, recommendation=None) -> None:
+    with transaction.atomic():
+        require_open(_fresh_discussion(participant))
+        fields = {"text": text, "updated_at": timezone.now()}
+        if recommendation is not None:
+            fields["recommendation"] = recommendation
+        type(entry).objects.filter(pk=entry.pk, author=participant).update(**fields)
+        Discussion.bump_revision(participant.discussion_id)
+
+
+def withdraw_entry(participant: Participant, entry) -> None:
+    with transaction.atomic():
+        require_open(_fresh_discussion(participant))
+        deleted, _rows = type(entry).objects.filter(pk=entry.pk, author=participant).delete()
+        if deleted:
+            Discussion.bump_revision(participant.discussion_id)
+
+
+@dataclass
+class EndorseResult:
+    entry_id: int
+    endorsed: bool
+
+
+def endorse(participant: Participant, entry, want: bool) -> EndorseResult:
+    """Set whether this participant +1s the entry; saying the same twice changes nothing."""
+    model = type(entry)
+    endorsement_model = ENDORSEMENT_MODELS[model]
+    with transaction.atomic():
+        require_open(_fresh_discussion(participant))
+        # Lock the entry: a facilitator merging it into another moves its
+        # endorsements in a transaction that locks it too, so an endorsement
+        # lands either before the move (and is moved) or after it, on the
+        # entry it was merged into.
+        target = model.objects.select_for_update().get(pk=entry.pk)
+        if target.merged_into_id is not None:
+            target = model.objects.select_for_update().get(pk=target.merged_into_id)
+        mine = endorsement_model.objects.filter(entry=target, participant=participant)
+        if want:
+            if not mine.exists():
+                try:
+                    with transaction.atomic():
+                        endorsement_model.objects.create(entry=target, participant=participant)
+                except IntegrityError:
+                    # The same +1 from another tab got there first: already done.
+                    return EndorseResult(target.pk, True)
+                Discussion.bump_revision(participant.discussion_id)
+        elif mine.delete()[0]:
+            Discussion.bump_revision(participant.discussion_id)
+    return EndorseResult(target.pk, want)
+
+
+def _fresh_discussion(participant: Participant) -> Discussion:
+    """The timer fields as they are now, not as they were when the request began."""
+    return Discussion.objects.only(
+        "duration_seconds", "started_at", "paused_at", "paused_seconds", "ended_at"
+    ).get(pk=participant.discussion_id)

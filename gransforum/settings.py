@@ -1,0 +1,150 @@
+"""Settings for Gränsforum, read from the environment.
+
+Development needs nothing set: DEBUG is on and the database is an SQLite file in
+the project folder. Production sets at least SECRET_KEY, DEBUG=false,
+ALLOWED_HOSTS and DATABASE_URL (see README.md).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from gransforum.env import ImproperlyConfiguredEnv, envbool, envint, envlist, parse_database_url
+
+if sys.version_info < (3, 13):  # noqa: UP036 - the message is the point
+    raise SystemExit("Gränsforum needs Python 3.13 or newer (see README.md).")
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+try:
+    DEBUG = envbool("DEBUG", True)
+    DATABASES = {
+        "default": parse_database_url(os.getenv("DATABASE_URL") or "sqlite:///db.sqlite3", BASE_DIR)
+    }
+    ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+    CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+    _hsts_preload = envbool("SECURE_HSTS_PRELOAD", True)
+    USE_X_FORWARDED_PROTO = envbool("USE_X_FORWARDED_PROTO", False)
+    # Join codes: failed attempts per client address before answering 429.
+    JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 30)
+    JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 300)
+    # How many proxies of ours stand in front of the app and append to
+    # X-Forwarded-For; 0 means REMOTE_ADDR is the client.
+    TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+    # The admin under a path of your choosing keeps drive-by login attempts away.
+    ADMIN_URL = os.getenv("ADMIN_URL", "admin/").strip("/") + "/"
+except ImproperlyConfiguredEnv as e:
+    raise ImproperlyConfigured(str(e)) from None
+
+_secret = os.getenv("SECRET_KEY", "")
+if not _secret:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    # Only for a developer's machine: anything signed with it is worthless elsewhere.
+    _secret = "django-insecure-development-only-" + "gransforum" * 4
+SECRET_KEY = _secret
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "recommendations",
+    "discussions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "gransforum.urls"
+WSGI_APPLICATION = "gransforum.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
+# Swedish first: the workshop's language. Norwegian bokmål and English follow.
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("nb", "Norsk bokmål"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Compressed files with content hashes in their names: far-future caching
+        # is safe, and an old phone downloads htmx once.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
+
+# Security settings that hold in every environment; the TLS ones follow DEBUG.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Preloading is what --deploy asks for; set SECURE_HSTS_PRELOAD=false for a host
+# that must keep plain HTTP on a subdomain.
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0 and _hsts_preload
+X_FRAME_OPTIONS = "DENY"
+if USE_X_FORWARDED_PROTO:
+    # Only behind a proxy that sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]

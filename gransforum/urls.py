@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("discussions.urls")),
+    path("rekommendationer/", include("recommendations.urls")),
+    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

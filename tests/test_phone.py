@@ -1,0 +1,685 @@
+"""The participant's phone: joining, the three questions, the clock, and never losing an answer."""
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from discussions import timer
+from discussions.models import (
+    ActivityEndorsement,
+    ActivityProposal,
+    Discussion,
+    Group,
+    MissingArea,
+    MissingAreaEndorsement,
+    Participant,
+    Ranking,
+)
+from tests.base import BaseTestCase
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+class PhoneTestCase(BaseTestCase):
+    def setUp(self):
+        cache.clear()
+
+    def start(self, discussion=None):
+        discussion = discussion or self.discussion
+        discussion.refresh_from_db()
+        discussion.set_clock(timer.start(discussion.clock, timezone.now()))
+        discussion.save()
+
+    def end(self, discussion=None, ago=60):
+        """End the discussion `ago` seconds ago (by default well past the grace period)."""
+        discussion = discussion or self.discussion
+        now = timezone.now()
+        Discussion.objects.filter(pk=discussion.pk).update(
+            started_at=now - timedelta(minutes=5),
+            paused_at=None,
+            ended_at=now - timedelta(seconds=ago),
+        )
+
+    def join(self, client=None, group=None, name="", discussion=None):
+        client = client or self.client
+        discussion = discussion or self.discussion
+        group = group or self.table1
+        response = client.post(f"/j/{discussion.join_code}/", {"group": group.pk, "name": name})
+        self.assertEqual(response.status_code, 303, response.content[:500])
+        return Participant.objects.latest("pk")
+
+    def url(self, suffix="", discussion=None):
+        return f"/d/{(discussion or self.discussion).pk}/{suffix}"
+
+    def ballot(self, participant):
+        return list(
+            Ranking.objects.filter(participant=participant)
+            .order_by("position")
+            .values_list("recommendation__number", flat=True)
+        )
+
+    def revision(self):
+        return Discussion.objects.get(pk=self.discussion.pk).revision
+
+
+class JoinTests(PhoneTestCase):
+    def test_typed_code_is_case_insensitive_and_forgiving(self):
+        response = self.client.get("/", {"code": " varm-26 "})
+        self.assertRedirects(response, "/j/VARM26/", fetch_redirect_response=False)
+        response = self.client.get("/j/varm26/")
+        self.assertRedirects(response, "/j/VARM26/", fetch_redirect_response=False)
+
+    def test_join_page_lists_the_groups(self):
+        response = self.client.get("/j/VARM26/")
+        self.assertContains(response, "Bord 1")
+        self.assertContains(response, "Bord 2")
+        # Another discussion's groups are not offered.
+        self.assertNotContains(response, f'value="{self.other_table.pk}"')
+
+    def test_join_creates_a_participant_and_a_signed_httponly_cookie(self):
+        before = self.revision()
+        response = self.client.post("/j/VARM26/", {"group": self.table2.pk, "name": "Anna"})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response["Location"], self.url())
+        participant = Participant.objects.get()
+        self.assertEqual((participant.group, participant.display_name), (self.table2, "Anna"))
+        cookie = response.cookies[f"gf_p{self.discussion.pk}"]
+        self.assertTrue(cookie["httponly"])
+        self.assertNotEqual(cookie.value, str(participant.pk))  # signed, not the bare id
+        self.assertEqual(self.revision(), before + 1)
+
+    def test_anonymous_by_default(self):
+        participant = self.join()
+        self.assertEqual(participant.display_name, "")
+        self.assertEqual(len(participant.public_id), 8)
+
+    def test_reopening_the_link_resumes_the_same_participant(self):
+        participant = self.join()
+        response = self.client.get("/j/VARM26/")
+        self.assertRedirects(response, self.url(), fetch_redirect_response=False)
+        self.client.get(self.url())
+        self.assertEqual(Participant.objects.count(), 1)
+        self.assertEqual(Participant.objects.get(), participant)
+
+    def test_missing_group_is_refused_and_keeps_the_name(self):
+        response = self.client.post("/j/VARM26/", {"name": "Anna"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Välj din grupp", status_code=400)
+        self.assertContains(response, 'value="Anna"', status_code=400)
+        self.assertFalse(Participant.objects.exists())
+
+    def test_a_group_of_another_discussion_is_refused(self):
+        response = self.client.post("/j/VARM26/", {"group": self.other_table.pk})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Participant.objects.exists())
+
+    def test_garbage_group_id_is_a_400_not_a_500(self):
+        for bad in ["x", "-1", "99999999999999999999999", ""]:
+            response = self.client.post("/j/VARM26/", {"group": bad})
+            self.assertEqual(response.status_code, 400, bad)
+
+    def test_unknown_code_says_so(self):
+        response = self.client.get("/j/ZZZZZZ/")
+        self.assertContains(response, "Koden ZZZZZZ finns inte", status_code=404)
+
+    def test_ended_discussion_refuses_new_participants(self):
+        self.end()
+        response = self.client.get("/j/VARM26/")
+        self.assertContains(response, "Tiden är ute", status_code=410)
+        response = self.client.post("/j/VARM26/", {"group": self.table1.pk})
+        self.assertEqual(response.status_code, 410)
+        self.assertFalse(Participant.objects.exists())
+
+    def test_ended_discussion_still_lets_its_participants_back_in(self):
+        self.join()
+        self.end()
+        response = self.client.get("/j/VARM26/")
+        self.assertRedirects(response, self.url(), fetch_redirect_response=False)
+
+    @override_settings(JOIN_FAILURE_LIMIT=5, JOIN_FAILURE_WINDOW=300)
+    def test_guessing_codes_is_rate_limited_per_address(self):
+        for i in range(5):
+            self.assertEqual(self.client.get(f"/j/ZZZZZ{i + 2}/").status_code, 404)
+        response = self.client.get("/j/ZZZZZ9/")
+        self.assertContains(response, "För många felaktiga koder", status_code=429)
+        self.assertIn("Retry-After", response)
+        # Even a right code is refused while the limit holds: else the limit would
+        # not stop a guesser.
+        self.assertEqual(self.client.get("/j/VARM26/").status_code, 429)
+        # Another address is not affected.
+        other = self.client_class(REMOTE_ADDR="10.1.2.3")
+        self.assertEqual(other.get("/j/VARM26/").status_code, 200)
+
+    @override_settings(JOIN_FAILURE_LIMIT=5)
+    def test_successful_joins_are_never_limited(self):
+        # A whole hall behind one venue address: 60 phones join within the minute.
+        for i in range(60):
+            client = self.client_class()
+            group = self.table1 if i % 2 else self.table2
+            response = client.post("/j/VARM26/", {"group": group.pk})
+            self.assertEqual(response.status_code, 303)
+        self.assertEqual(Participant.objects.count(), 60)
+
+
+class RankingTests(PhoneTestCase):
+    def setUp(self):
+        super().setUp()
+        self.p = self.join()
+        self.start()
+
+    def test_save_a_partial_ranking(self):
+        response = self.client.post(self.url("rank/"), {"order": "3,1,5"})
+        self.assertRedirects(
+            response, self.url() + "#fraga-1", status_code=303, fetch_redirect_response=False
+        )
+        self.assertEqual(self.ballot(self.p), [3, 1, 5])
+        self.p.refresh_from_db()
+        self.assertIsNotNone(self.p.ranked_at)
+
+    def test_the_same_ranking_twice_leaves_one_ballot_and_one_revision(self):
+        self.client.post(self.url("rank/"), {"order": "2,4"})
+        rev = self.revision()
+        self.client.post(self.url("rank/"), {"order": "2,4"})
+        self.assertEqual(self.ballot(self.p), [2, 4])
+        self.assertEqual(Ranking.objects.filter(participant=self.p).count(), 2)
+        self.assertEqual(self.revision(), rev)
+
+    def test_reorder_and_remove_replace_the_ballot(self):
+        self.client.post(self.url("rank/"), {"order": "2,4,6"})
+        self.client.post(self.url("rank/"), {"order": "4,2,6"})
+        self.assertEqual(self.ballot(self.p), [4, 2, 6])
+        self.client.post(self.url("rank/"), {"order": "4,6"})
+        self.assertEqual(self.ballot(self.p), [4, 6])
+        self.client.post(self.url("rank/"), {"order": ""})
+        self.assertEqual(self.ballot(self.p), [])
+
+    def test_each_button_carries_the_whole_resulting_ballot(self):
+        self.client.post(self.url("rank/"), {"order": "2,4,6"})
+        page = self.client.get(self.url()).content.decode()
+        self.assertIn('value="4,2,6"', page)  # 4 up
+        self.assertIn('value="2,6,4"', page)  # 4 down
+        self.assertIn('value="2,6"', page)  # 4 removed
+        self.assertIn('value="2,4,6,1"', page)  # card 1 added
+        self.assertNotIn('value="2,4,6,2"', page)  # a ranked card is not offered again
+
+    def test_bad_rankings_are_400_and_change_nothing(self):
+        self.client.post(self.url("rank/"), {"order": "1,2"})
+        rev = self.revision()
+        for bad, message in [
+            ("1,1", "bara rangordnas en gång"),
+            ("9", "inte finns"),
+            ("0", "inte finns"),
+            ("1,x", "kunde inte läsas"),
+            ("1;2", "kunde inte läsas"),
+            ("-3", "inte finns"),
+            ("1," * 50, "bara rangordnas en gång"),
+        ]:
+            response = self.client.post(self.url("rank/"), {"order": bad})
+            self.assertContains(response, message, status_code=400)
+        self.assertEqual(self.ballot(self.p), [1, 2])
+        self.assertEqual(self.revision(), rev)
+
+    def test_htmx_gets_the_ranking_part_and_an_announcement(self):
+        response = self.client.post(self.url("rank/"), {"order": "5"}, **HX)
+        self.assertEqual(response.status_code, 200)
+        body = response.content.decode()
+        self.assertIn('id="ranking"', body)
+        self.assertNotIn("<html", body)
+        self.assertIn('id="announce" hx-swap-oob="innerHTML"', body)
+        self.assertIn("Din rangordning: 5.", body)
+        self.assertTrue(response["X-Timer"].startswith("running "))
+
+    def test_htmx_refusal_returns_the_part_with_the_reason(self):
+        response = self.client.post(self.url("rank/"), {"order": "1,1"}, **HX)
+        self.assertContains(response, "bara rangordnas en gång", status_code=400)
+        self.assertNotContains(response, "<html", status_code=400)
+
+    def test_cards_follow_the_slide_unless_shuffled(self):
+        page = self.client.get(self.url()).content.decode()
+        positions = [page.index(f'value="{n}"') for n in range(1, 9)]
+        self.assertEqual(positions, sorted(positions))
+
+        Discussion.objects.filter(pk=self.discussion.pk).update(shuffle_recommendations=True)
+        orders = set()
+        for _ in range(6):
+            client = self.client_class()
+            self.join(client=client)
+            page = client.get(self.url()).content.decode()
+            order = tuple(sorted(range(1, 9), key=lambda n: page.index(f'value="{n}"')))
+            again = client.get(self.url()).content.decode()
+            order_again = tuple(sorted(range(1, 9), key=lambda n: again.index(f'value="{n}"')))
+            self.assertEqual(order, order_again)  # stable for one phone
+            orders.add(order)
+        # Six phones with 8! possible orders: at least two differ (fails with p ≈ 1e-20).
+        self.assertGreater(len(orders), 1)
+
+    def test_why(self):
+        response = self.client.post(self.url("why/"), {"why": "  Tåget binder ihop regionerna.  "})
+        self.assertEqual(response.status_code, 303)
+        self.p.refresh_from_db()
+        self.assertEqual(self.p.why, "Tåget binder ihop regionerna.")
+
+    def test_why_too_long_is_refused_and_the_text_kept(self):
+        text = "å" * 501
+        response = self.client.post(self.url("why/"), {"why": text})
+        self.assertContains(response, "högst 500 tecken", status_code=400)
+        self.assertContains(response, text, status_code=400)
+        self.p.refresh_from_db()
+        self.assertEqual(self.p.why, "")
+
+    def test_control_characters_are_refused(self):
+        for bad in ["a\x00b", "a\x07b", "a\x1bb"]:
+            response = self.client.post(self.url("why/"), {"why": bad})
+            self.assertEqual(response.status_code, 400, repr(bad))
+
+
+class EntryTests(PhoneTestCase):
+    def setUp(self):
+        super().setUp()
+        self.p = self.join()
+        self.start()
+
+    def test_add_a_missing_area(self):
+        response = self.client.post(self.url("area/"), {"text": "Turism och besöksnäring"})
+        self.assertEqual(response.status_code, 303)
+        area = MissingArea.objects.get()
+        self.assertEqual(
+            (area.text, area.author, area.group, area.discussion),
+            ("Turism och besöksnäring", self.p, self.table1, self.discussion),
+        )
+
+    def test_the_same_area_twice_from_one_author_is_one_entry(self):
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        rev = self.revision()
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        self.assertEqual(MissingArea.objects.count(), 1)
+        self.assertEqual(self.revision(), rev)
+
+    def test_empty_and_long_texts_are_refused_and_kept(self):
+        response = self.client.post(self.url("area/"), {"text": "   "})
+        self.assertContains(response, "Skriv något först", status_code=400)
+        long_text = "x" * 501
+        response = self.client.post(self.url("area/"), {"text": long_text}, **HX)
+        self.assertContains(response, "högst 500 tecken", status_code=400)
+        self.assertContains(response, long_text, status_code=400)
+        self.assertFalse(MissingArea.objects.exists())
+
+    def test_propose_an_activity_under_a_recommendation(self):
+        response = self.client.post(
+            self.url("activity/"), {"text": "Tågdag", "recommendation": "2"}
+        )
+        self.assertEqual(response.status_code, 303)
+        activity = ActivityProposal.objects.get()
+        self.assertEqual((activity.text, activity.recommendation.number), ("Tågdag", 2))
+
+    def test_activity_needs_a_real_recommendation(self):
+        for bad in ["", "0", "9", "abc"]:
+            response = self.client.post(
+                self.url("activity/"), {"text": "Tågdag", "recommendation": bad}
+            )
+            self.assertContains(response, "Välj vilken rekommendation", status_code=400)
+        self.assertFalse(ActivityProposal.objects.exists())
+
+    def test_unknown_kind_is_404(self):
+        self.assertEqual(self.client.post(self.url("nonsense/"), {"text": "x"}).status_code, 404)
+
+    def test_group_sees_its_own_entries_only(self):
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        neighbour = self.client_class()
+        self.join(client=neighbour, group=self.table1)
+        other_table = self.client_class()
+        self.join(client=other_table, group=self.table2)
+        self.assertContains(neighbour.get(self.url()), "Turism")
+        self.assertNotContains(other_table.get(self.url()), "Turism")
+
+    def test_edit_and_withdraw_own_entry(self):
+        self.client.post(self.url("activity/"), {"text": "Tågdag", "recommendation": "2"})
+        activity = ActivityProposal.objects.get()
+        edit = self.url(f"activity/{activity.pk}/edit/")
+        self.assertContains(self.client.get(edit), "Tågdag")
+        response = self.client.post(edit, {"text": "Tågdag i Arvika", "recommendation": "3"})
+        self.assertEqual(response.status_code, 303)
+        activity.refresh_from_db()
+        self.assertEqual((activity.text, activity.recommendation.number), ("Tågdag i Arvika", 3))
+        response = self.client.post(edit, {"text": "", "recommendation": "3"})
+        self.assertContains(response, "Skriv något först", status_code=400)
+        activity.refresh_from_db()
+        self.assertEqual(activity.text, "Tågdag i Arvika")
+
+        response = self.client.post(self.url(f"activity/{activity.pk}/withdraw/"))
+        self.assertEqual(response.status_code, 303)
+        self.assertFalse(ActivityProposal.objects.exists())
+        # Gone is gone: a second withdrawal finds nothing.
+        self.assertEqual(
+            self.client.post(self.url(f"activity/{activity.pk}/withdraw/")).status_code, 404
+        )
+
+    def test_nobody_edits_or_withdraws_what_someone_else_wrote(self):
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        area = MissingArea.objects.get()
+        other = self.client_class()
+        self.join(client=other)
+        self.assertEqual(other.get(self.url(f"area/{area.pk}/edit/")).status_code, 404)
+        self.assertEqual(
+            other.post(self.url(f"area/{area.pk}/edit/"), {"text": "x"}).status_code, 404
+        )
+        other.post(self.url(f"area/{area.pk}/withdraw/"))
+        area.refresh_from_db()
+        self.assertEqual(area.text, "Turism")
+
+    def test_endorse_once_and_take_it_back(self):
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        area = MissingArea.objects.get()
+        other = self.client_class()
+        q = self.join(client=other)
+        endorse = self.url(f"area/{area.pk}/endorse/")
+        other.post(endorse, {"want": "1"})
+        other.post(endorse, {"want": "1"})  # a double tap
+        self.assertEqual(
+            list(MissingAreaEndorsement.objects.values_list("participant", flat=True)), [q.pk]
+        )
+        page = other.get(self.url()).content.decode()
+        self.assertIn('aria-pressed="true"', page)
+        other.post(endorse, {"want": "0"})
+        other.post(endorse, {"want": "0"})
+        self.assertFalse(MissingAreaEndorsement.objects.exists())
+        self.assertEqual(other.post(endorse, {"want": "maybe"}).status_code, 400)
+
+    def test_endorse_an_activity(self):
+        self.client.post(self.url("activity/"), {"text": "Tågdag", "recommendation": "2"})
+        activity = ActivityProposal.objects.get()
+        self.client.post(self.url(f"activity/{activity.pk}/endorse/"), {"want": "1"})
+        self.assertEqual(ActivityEndorsement.objects.filter(entry=activity).count(), 1)
+
+    def test_hidden_entries_vanish_from_the_phone_and_cannot_be_endorsed(self):
+        self.client.post(self.url("area/"), {"text": "Något olämpligt"})
+        area = MissingArea.objects.get()
+        MissingArea.objects.filter(pk=area.pk).update(hidden=True)
+        self.assertNotContains(self.client.get(self.url()), "Något olämpligt")
+        response = self.client.post(self.url(f"area/{area.pk}/endorse/"), {"want": "1"})
+        self.assertEqual(response.status_code, 404)
+
+    def test_user_text_is_escaped(self):
+        payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+        self.client.post(self.url("area/"), {"text": payload})
+        self.client.post(self.url("why/"), {"why": payload})
+        page = self.client.get(self.url()).content.decode()
+        self.assertNotIn(payload, page)
+        self.assertIn("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;", page)
+
+
+class ClockTests(PhoneTestCase):
+    def setUp(self):
+        super().setUp()
+        self.p = self.join()
+
+    def test_before_the_start_questions_show_but_nothing_is_saved(self):
+        page = self.client.get(self.url())
+        self.assertContains(page, "har inte börjat")
+        self.assertContains(page, self.discussion.question_rank)
+        self.assertContains(page, self.recs[0].title)
+        response = self.client.post(self.url("rank/"), {"order": "1"})
+        self.assertContains(response, "inte börjat", status_code=409)
+        self.assertEqual(self.ballot(self.p), [])
+
+    def test_after_the_end_everything_is_refused_and_nothing_changes(self):
+        self.start()
+        self.client.post(self.url("rank/"), {"order": "1,2"})
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        area = MissingArea.objects.get()
+        self.end()
+        rev = self.revision()
+        attempts = [
+            (self.url("rank/"), {"order": "3"}),
+            (self.url("why/"), {"why": "sent"}),
+            (self.url("area/"), {"text": "Ny text"}),
+            (self.url("activity/"), {"text": "x", "recommendation": "1"}),
+            (self.url(f"area/{area.pk}/edit/"), {"text": "Ändrad"}),
+            (self.url(f"area/{area.pk}/withdraw/"), {}),
+            (self.url(f"area/{area.pk}/endorse/"), {"want": "1"}),
+            (self.url("group/"), {"group": self.table2.pk}),
+        ]
+        for url, data in attempts:
+            response = self.client.post(url, data)
+            self.assertContains(response, "Tiden är ute", status_code=409)
+        # The late phone's text comes back to it, not lost.
+        response = self.client.post(self.url("area/"), {"text": "Sent men viktigt"})
+        self.assertContains(response, "Sent men viktigt", status_code=409)
+        self.assertEqual(self.ballot(self.p), [1, 2])
+        self.assertEqual(list(MissingArea.objects.values_list("text", flat=True)), ["Turism"])
+        self.assertFalse(MissingAreaEndorsement.objects.exists())
+        self.assertEqual(self.revision(), rev)
+
+    def test_after_the_end_the_page_is_read_only(self):
+        self.start()
+        self.client.post(self.url("rank/"), {"order": "4,2"})
+        self.client.post(self.url("why/"), {"why": "Pendlarna"})
+        self.end()
+        page = self.client.get(self.url())
+        self.assertContains(page, "Tiden är ute")
+        self.assertContains(page, "Pendlarna")
+        self.assertNotContains(page, "<textarea")
+        self.assertNotContains(page, 'name="order"')
+
+    def test_grace_period_for_requests_in_flight(self):
+        self.start()
+        self.end(ago=1)
+        response = self.client.post(self.url("rank/"), {"order": "1"})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.ballot(self.p), [1])
+
+    def test_paused_discussion_still_accepts_answers(self):
+        self.start()
+        self.discussion.refresh_from_db()
+        self.discussion.set_clock(timer.pause(self.discussion.clock, timezone.now()))
+        self.discussion.save()
+        page = self.client.get(self.url())
+        self.assertContains(page, "Pausad")
+        self.assertEqual(self.client.post(self.url("rank/"), {"order": "1"}).status_code, 303)
+
+    def test_page_shows_the_time_left(self):
+        self.start()
+        page = self.client.get(self.url())
+        self.assertContains(page, 'data-state="running"')
+        self.assertRegex(page.content.decode(), r'data-seconds="(1200|1199)"')
+        self.assertContains(page, "20:00")
+
+
+class PollTests(PhoneTestCase):
+    def setUp(self):
+        super().setUp()
+        self.p = self.join()
+        self.start()
+
+    def poll(self, rev=None, mode="open", client=None):
+        rev = self.revision() if rev is None else rev
+        return (client or self.client).get(self.url("poll/"), {"rev": rev, "mode": mode}, **HX)
+
+    def test_unchanged_poll_is_a_204_after_one_query(self):
+        rev = self.revision()
+        with self.assertNumQueries(1):
+            response = self.poll(rev=rev)
+        self.assertEqual(response.status_code, 204)
+        state, seconds = response["X-Timer"].split()
+        self.assertEqual(state, "running")
+        self.assertLessEqual(int(seconds), 1200)
+
+    def test_changed_poll_sends_the_parts_out_of_band(self):
+        rev = self.revision()
+        other = self.client_class()
+        self.join(client=other)
+        other.post(self.url("area/"), {"text": "Kultur"})
+        response = self.poll(rev=rev)
+        self.assertEqual(response.status_code, 200)
+        body = response.content.decode()
+        self.assertIn("Kultur", body)
+        self.assertIn('id="areas-list" class="entries" hx-swap-oob="true"', body)
+        self.assertIn(f"rev={self.revision()}", body)
+
+    def test_a_change_of_mode_reloads_the_page(self):
+        self.end()
+        response = self.poll(mode="open")
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["HX-Refresh"], "true")
+
+    def test_poll_without_the_cookie_is_404(self):
+        self.assertEqual(self.poll(client=self.client_class()).status_code, 404)
+
+
+class IsolationTests(PhoneTestCase):
+    def setUp(self):
+        super().setUp()
+        self.p = self.join()
+        self.start()
+        self.start(self.other_discussion)
+
+    def test_no_cookie_no_page(self):
+        stranger = self.client_class()
+        self.assertEqual(stranger.get(self.url()).status_code, 404)
+        self.assertEqual(stranger.post(self.url("rank/"), {"order": "1"}).status_code, 404)
+
+    def test_forged_cookie_is_404(self):
+        forger = self.client_class()
+        forger.cookies[f"gf_p{self.discussion.pk}"] = str(self.p.pk)
+        self.assertEqual(forger.get(self.url()).status_code, 404)
+        forger.cookies[f"gf_p{self.discussion.pk}"] = f"{self.p.pk}:forged:signature"
+        self.assertEqual(forger.post(self.url("rank/"), {"order": "1"}).status_code, 404)
+        self.assertEqual(self.ballot(self.p), [])
+
+    def test_a_participant_of_x_cannot_post_to_y(self):
+        self.assertEqual(
+            self.client.get(self.url(discussion=self.other_discussion)).status_code, 404
+        )
+        response = self.client.post(
+            self.url("rank/", discussion=self.other_discussion), {"order": "1"}
+        )
+        self.assertEqual(response.status_code, 404)
+        # Copying the cookie of X under Y's name does not work either: the id is not Y's.
+        cookie = self.client.cookies[f"gf_p{self.discussion.pk}"].value
+        self.client.cookies[f"gf_p{self.other_discussion.pk}"] = cookie
+        response = self.client.post(
+            self.url("rank/", discussion=self.other_discussion), {"order": "1"}
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(Ranking.objects.exists())
+
+    def test_entries_of_another_discussion_cannot_be_touched(self):
+        intruder_client = self.client_class()
+        self.join(client=intruder_client, discussion=self.other_discussion, group=self.other_table)
+        intruder_client.post(self.url("area/", discussion=self.other_discussion), {"text": "Deras"})
+        theirs = MissingArea.objects.get()
+        for action, data in [
+            ("endorse/", {"want": "1"}),
+            ("edit/", {"text": "x"}),
+            ("withdraw/", {}),
+        ]:
+            response = self.client.post(self.url(f"area/{theirs.pk}/{action}"), data)
+            self.assertEqual(response.status_code, 404, action)
+        theirs.refresh_from_db()
+        self.assertEqual(theirs.text, "Deras")
+        self.assertFalse(MissingAreaEndorsement.objects.exists())
+
+    def test_two_phones_keep_their_own_ballots(self):
+        other = self.client_class()
+        q = self.join(client=other)
+        self.client.post(self.url("rank/"), {"order": "1,2"})
+        other.post(self.url("rank/"), {"order": "8,7"})
+        self.assertEqual(self.ballot(self.p), [1, 2])
+        self.assertEqual(self.ballot(q), [8, 7])
+
+
+class GroupChangeTests(PhoneTestCase):
+    def test_change_group_and_name_while_running(self):
+        p = self.join()
+        self.start()
+        response = self.client.post(self.url("group/"), {"group": self.table2.pk, "name": "Bo"})
+        self.assertEqual(response.status_code, 303)
+        p.refresh_from_db()
+        self.assertEqual((p.group, p.display_name), (self.table2, "Bo"))
+
+    def test_group_of_another_discussion_is_refused(self):
+        p = self.join()
+        response = self.client.post(self.url("group/"), {"group": self.other_table.pk})
+        self.assertContains(response, "Välj en av grupperna", status_code=400)
+        p.refresh_from_db()
+        self.assertEqual(p.group, self.table1)
+
+
+class NoJavaScriptTests(PhoneTestCase):
+    def test_every_action_is_a_plain_form_post(self):
+        self.join()
+        self.start()
+        page = self.client.get(self.url()).content.decode()
+        for action in ["rank/", "why/", "area/", "activity/", "group/"]:
+            self.assertIn(f'<form method="post" action="{self.url(action)}"', page)
+        self.assertIn('name="csrfmiddlewaretoken"', page)
+
+    def test_refusal_without_javascript_shows_the_whole_page_with_the_text(self):
+        self.join()
+        self.start()
+        response = self.client.post(self.url("area/"), {"text": "y" * 600})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "<html", status_code=400)
+        self.assertContains(response, "y" * 600, status_code=400)
+
+
+class QueryCountTests(PhoneTestCase):
+    """The phone's page and every save cost the same however many people take part."""
+
+    def crowd(self, n):
+        for i in range(n):
+            participant = Participant.objects.create(
+                discussion=self.discussion, group=self.table1 if i % 2 else self.table2
+            )
+            Ranking.objects.create(
+                participant=participant, recommendation=self.recs[i % 8], position=1
+            )
+            area = MissingArea.objects.create(
+                discussion=self.discussion,
+                group=participant.group,
+                author=participant,
+                text=f"Område {i}",
+            )
+            MissingAreaEndorsement.objects.create(entry=area, participant=participant)
+            ActivityProposal.objects.create(
+                discussion=self.discussion,
+                group=participant.group,
+                author=participant,
+                text=f"Aktivitet {i}",
+                recommendation=self.recs[i % 8],
+            )
+
+    def count(self, method, path, data=None, **extra):
+        with CaptureQueriesContext(connection) as ctx:
+            response = getattr(self.client, method)(path, data or {}, **extra)
+        self.assertLess(response.status_code, 400, path)
+        return len(ctx.captured_queries)
+
+    def measure(self):
+        """The same steps for a new phone in a discussion of any size."""
+        self.client = self.client_class()
+        self.join()
+        area = MissingArea.objects.filter(group=self.table1).first()
+        return [
+            self.count("get", self.url()),
+            self.count("post", self.url("rank/"), {"order": "1,2,3"}, **HX),
+            self.count("post", self.url("rank/"), {"order": "3,2,1"}),
+            self.count("post", self.url("why/"), {"why": "för att"}, **HX),
+            self.count(
+                "post", self.url("area/"), {"text": f"Nytt {Participant.objects.count()}"}, **HX
+            ),
+            self.count("post", self.url(f"area/{area.pk}/endorse/"), {"want": "1"}, **HX),
+            self.count("get", self.url("poll/"), {"rev": 0, "mode": "open"}, **HX),
+        ]
+
+    def test_fixed_number_of_queries(self):
+        self.start()
+        self.crowd(4)
+        small = self.measure()
+        self.crowd(60)
+        large = self.measure()
+        self.assertEqual(small, large)

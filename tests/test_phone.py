@@ -13,7 +13,6 @@ from discussions.models import (
     ActivityEndorsement,
     ActivityProposal,
     Discussion,
-    Group,
     MissingArea,
     MissingAreaEndorsement,
     Participant,

@@ -17,7 +17,15 @@
     return m + ":" + (s < 10 ? "0" : "") + s;
   }
 
+  var LABELS = { not_started: "notStarted", running: "running", paused: "paused", ended: "ended" };
+
   function setClock(el, state, seconds) {
+    var box = el.closest(".timer-box");
+    if (box && el.dataset.state !== state && LABELS[state]) {
+      box.className = box.className.replace(/\bstate-\S+/g, "") + " state-" + state;
+      var label = box.querySelector(".timer-label");
+      if (label) label.textContent = message(LABELS[state]);
+    }
     el.dataset.state = state;
     el.dataset.seconds = String(seconds);
     el.gfDeadline = Date.now() + seconds * 1000;

@@ -1,7 +1,11 @@
 """Everything a participant writes, one function per action.
 
-Each write runs in one transaction that also bumps the discussion's revision,
-so a poll that sees the old revision knows nothing changed. Every function is
+Each write runs in one transaction that first locks the discussion's row and
+then bumps its revision, so a poll that sees the old revision knows nothing
+changed. Locking the discussion first, in every write here and in
+control.py, gives one lock order (no deadlocks) and puts each write either
+wholly before or wholly after the facilitator's "end now": a save that reads
+"running" cannot commit after the end did. Every function is
 idempotent where a phone may send the same request twice (a double tap, a retry
 after a lost response): the ballot is replaced as a whole, an endorsement says
 whether it should exist, and an entry the author already wrote is not written
@@ -12,6 +16,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,9 +34,6 @@ from discussions.models import (
     Participant,
     Ranking,
 )
-
-# Requests already on their way when the time ran out are still accepted.
-GRACE_SECONDS = 5
 
 
 class Refused(Exception):
@@ -96,7 +98,8 @@ def card_order(recommendations: list, participant: Participant) -> list:
 def require_open(discussion: Discussion, now=None) -> None:
     now = now or timezone.now()
     clock = discussion.clock
-    if timer.accepts_submissions(clock, now, GRACE_SECONDS):
+    # Requests already on their way when the time ran out are still accepted.
+    if timer.accepts_submissions(clock, now, settings.SUBMISSION_GRACE_SECONDS):
         return
     if timer.state(clock, now) is timer.State.NOT_STARTED:
         raise Refused(_("Diskussionen har inte börjat än. Dina svar sparas när den startar."), 409)
@@ -114,12 +117,11 @@ def save_ranking(participant: Participant, order: list[int], recommendations: li
     """
     recs = {r.number: r for r in recommendations}
     with transaction.atomic():
-        # Locking the participant row serialises two tabs of the same phone: the
-        # second waits, then replaces the ballot the first wrote. Without it both
-        # would delete the old rows and both insert, and one would hit the unique
-        # constraint on position.
-        Participant.objects.select_for_update().filter(pk=participant.pk).first()
-        require_open(_fresh_discussion(participant))
+        # The lock also serialises two tabs of the same phone: the second waits,
+        # then replaces the ballot the first wrote. Without it both would delete
+        # the old rows and both insert, and one would hit the unique constraint
+        # on position (tests/concurrency shows both).
+        require_open(lock_discussion(participant.discussion_id))
         current = list(
             Ranking.objects.filter(participant=participant)
             .order_by("position")
@@ -140,7 +142,7 @@ def save_ranking(participant: Participant, order: list[int], recommendations: li
 
 def save_why(participant: Participant, text: str) -> bool:
     with transaction.atomic():
-        require_open(_fresh_discussion(participant))
+        require_open(lock_discussion(participant.discussion_id))
         changed = Participant.objects.filter(pk=participant.pk).exclude(why=text).update(why=text)
         if changed:
             Discussion.bump_revision(participant.discussion_id)
@@ -153,7 +155,7 @@ def change_group(participant: Participant, group_id: int, display_name: str) -> 
     if group is None:
         raise Refused(_("Välj en av grupperna i listan."))
     with transaction.atomic():
-        discussion = _fresh_discussion(participant)
+        discussion = lock_discussion(participant.discussion_id)
         if timer.state(discussion.clock, timezone.now()) is timer.State.ENDED:
             raise Refused(
                 _("Tiden är ute. Diskussionen är avslutad och inga fler svar tas emot."), 409
@@ -169,6 +171,7 @@ def join(discussion: Discussion, group_id: int | None, display_name: str) -> Par
     if group is None:
         raise Refused(_("Välj din grupp (ditt bord) i listan."))
     with transaction.atomic():
+        lock_discussion(discussion.pk)
         participant = Participant.objects.create(
             discussion=discussion, group=group, display_name=display_name
         )
@@ -184,8 +187,7 @@ def add_entry(participant: Participant, model, text: str, recommendation=None):
     """Add a missing area or an activity; the same text twice from one author is one entry."""
     extra = {"recommendation": recommendation} if model is ActivityProposal else {}
     with transaction.atomic():
-        Participant.objects.select_for_update().filter(pk=participant.pk).first()
-        require_open(_fresh_discussion(participant))
+        require_open(lock_discussion(participant.discussion_id))
         existing = model.objects.filter(author=participant, text=text, **extra).first()
         if existing is not None:
             return existing
@@ -202,7 +204,7 @@ def add_entry(participant: Participant, model, text: str, recommendation=None):
 
 def edit_entry(participant: Participant, entry, text: str, recommendation=None) -> None:
     with transaction.atomic():
-        require_open(_fresh_discussion(participant))
+        require_open(lock_discussion(participant.discussion_id))
         fields = {"text": text, "updated_at": timezone.now()}
         if recommendation is not None:
             fields["recommendation"] = recommendation
@@ -212,7 +214,7 @@ def edit_entry(participant: Participant, entry, text: str, recommendation=None) 
 
 def withdraw_entry(participant: Participant, entry) -> None:
     with transaction.atomic():
-        require_open(_fresh_discussion(participant))
+        require_open(lock_discussion(participant.discussion_id))
         deleted, _rows = type(entry).objects.filter(pk=entry.pk, author=participant).delete()
         if deleted:
             Discussion.bump_revision(participant.discussion_id)
@@ -229,14 +231,13 @@ def endorse(participant: Participant, entry, want: bool) -> EndorseResult:
     model = type(entry)
     endorsement_model = ENDORSEMENT_MODELS[model]
     with transaction.atomic():
-        require_open(_fresh_discussion(participant))
-        # Lock the entry: a facilitator merging it into another moves its
-        # endorsements in a transaction that locks it too, so an endorsement
-        # lands either before the move (and is moved) or after it, on the
-        # entry it was merged into.
-        target = model.objects.select_for_update().get(pk=entry.pk)
+        require_open(lock_discussion(participant.discussion_id))
+        # Read under the discussion's lock: a facilitator's merge holds it too,
+        # so an endorsement lands either before the merge (and is moved with the
+        # others) or after it, on the entry it was merged into.
+        target = model.objects.get(pk=entry.pk)
         if target.merged_into_id is not None:
-            target = model.objects.select_for_update().get(pk=target.merged_into_id)
+            target = model.objects.get(pk=target.merged_into_id)
         mine = endorsement_model.objects.filter(entry=target, participant=participant)
         if want:
             if not mine.exists():
@@ -252,8 +253,14 @@ def endorse(participant: Participant, entry, want: bool) -> EndorseResult:
     return EndorseResult(target.pk, want)
 
 
-def _fresh_discussion(participant: Participant) -> Discussion:
-    """The timer fields as they are now, not as they were when the request began."""
-    return Discussion.objects.only(
-        "duration_seconds", "started_at", "paused_at", "paused_seconds", "ended_at"
-    ).get(pk=participant.discussion_id)
+def lock_discussion(discussion_id: int) -> Discussion:
+    """Lock the discussion's row for this transaction and read its clock as it is now.
+
+    Every write takes this lock first. On SQLite, where select_for_update does
+    nothing, the IMMEDIATE transactions of settings.py serialise writes instead.
+    """
+    return (
+        Discussion.objects.select_for_update()
+        .only("duration_seconds", "started_at", "paused_at", "paused_seconds", "ended_at")
+        .get(pk=discussion_id)
+    )

@@ -29,6 +29,8 @@ try:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
     _hsts_preload = envbool("SECURE_HSTS_PRELOAD", True)
     USE_X_FORWARDED_PROTO = envbool("USE_X_FORWARDED_PROTO", False)
+    # Answers already on their way when the time runs out are accepted this long.
+    SUBMISSION_GRACE_SECONDS = envint("SUBMISSION_GRACE_SECONDS", 5)
     # Join codes: failed attempts per client address before answering 429.
     JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 30)
     JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 300)

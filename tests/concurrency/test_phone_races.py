@@ -1,0 +1,168 @@
+"""Phones writing at the same instant, on PostgreSQL with real threads.
+
+Each test asserts the exact final state. Where the code relies on a lock, a
+paired test removes the lock and shows the race it prevents, so the check is
+one that can fail.
+"""
+
+import random
+import threading
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection
+from django.utils import timezone
+
+from discussions import services, timer
+from discussions.models import (
+    Discussion,
+    Group,
+    MissingArea,
+    MissingAreaEndorsement,
+    Participant,
+    Ranking,
+    Workshop,
+)
+from recommendations.models import RecommendationSet
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def at_once(n, work):
+    """Run work(i) in n threads released together; return (results, errors)."""
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, [None] * n
+
+    def run(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except Exception as e:  # collected and asserted on by the test
+            errors[i] = e
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results, errors
+
+
+@pytest.fixture
+def room(transactional_db):
+    call_command("loaddata", "recommendations", verbosity=0)
+    rec_set = RecommendationSet.objects.get()
+    workshop = Workshop.objects.create(title="Värmland", recommendation_set=rec_set)
+    discussion = Discussion.objects.create(
+        workshop=workshop, title="Runda 1", recommendation_set=rec_set, join_code="RACE22"
+    )
+    groups = [
+        Group.objects.create(discussion=discussion, name=f"Bord {i}", position=i) for i in range(5)
+    ]
+    discussion.set_clock(timer.start(discussion.clock, timezone.now()))
+    discussion.save()
+    participants = [
+        Participant.objects.create(discussion=discussion, group=groups[i % 5]) for i in range(50)
+    ]
+    recs = list(rec_set.recommendations.order_by("number"))
+    return discussion, participants, recs
+
+
+def fresh(participant):
+    """The participant as a view would load it, in the thread's own connection."""
+    return Participant.objects.select_related("discussion").get(pk=participant.pk)
+
+
+def ballot(participant):
+    return list(
+        Ranking.objects.filter(participant=participant)
+        .order_by("position")
+        .values_list("recommendation__number", flat=True)
+    )
+
+
+def revision(discussion):
+    return Discussion.objects.get(pk=discussion.pk).revision
+
+
+def test_fifty_participants_save_rankings_at_the_same_instant(room):
+    discussion, participants, recs = room
+    orders = [random.Random(i).sample(range(1, 9), k=1 + i % 8) for i in range(50)]
+    before = revision(discussion)
+
+    _, errors = at_once(
+        50, lambda i: services.save_ranking(fresh(participants[i]), orders[i], recs)
+    )
+
+    assert errors == [None] * 50
+    for participant, order in zip(participants, orders, strict=True):
+        assert ballot(participant) == order
+    assert revision(discussion) == before + 50
+
+
+def _two_tabs(participant, recs, rounds):
+    """One phone, two tabs, sending different ballots at the same instant."""
+    failures, mixed = 0, 0
+    for r in range(rounds):
+        orders = [[1 + r % 5, 6, 7], [8, 1 + (r + 2) % 5]]
+        _, errors = at_once(
+            2, lambda i, orders=orders: services.save_ranking(fresh(participant), orders[i], recs)
+        )
+        failures += sum(isinstance(e, IntegrityError) for e in errors)
+        assert all(e is None or isinstance(e, IntegrityError) for e in errors), errors
+        final = ballot(participant)
+        mixed += final not in orders
+    return failures, mixed
+
+
+def test_two_tabs_of_one_phone_leave_one_whole_ballot(room):
+    _, participants, recs = room
+    failures, mixed = _two_tabs(participants[0], recs, rounds=15)
+    assert (failures, mixed) == (0, 0)
+    positions = list(
+        Ranking.objects.filter(participant=participants[0]).values_list("position", flat=True)
+    )
+    assert sorted(positions) == list(range(1, len(positions) + 1))
+
+
+def _no_lock(discussion_id):
+    return Discussion.objects.get(pk=discussion_id)
+
+
+def test_without_the_lock_two_tabs_collide(room):
+    """The check the test above can fail: take the lock away and the race shows."""
+    _, participants, recs = room
+    with mock.patch.object(services, "lock_discussion", _no_lock):
+        failures, mixed = _two_tabs(participants[0], recs, rounds=25)
+    assert failures + mixed > 0
+
+
+def test_fifty_endorsements_of_one_entry_at_once(room):
+    discussion, participants, _ = room
+    area = MissingArea.objects.create(
+        discussion=discussion, group=participants[0].group, author=participants[0], text="Turism"
+    )
+    before = revision(discussion)
+
+    _, errors = at_once(50, lambda i: services.endorse(fresh(participants[i]), area, True))
+
+    assert errors == [None] * 50
+    endorsers = list(
+        MissingAreaEndorsement.objects.filter(entry=area).values_list("participant", flat=True)
+    )
+    assert sorted(endorsers) == sorted(p.pk for p in participants)
+    assert revision(discussion) == before + 50
+
+
+def test_a_double_tap_on_plus_one_counts_once(room):
+    discussion, participants, _ = room
+    area = MissingArea.objects.create(
+        discussion=discussion, group=participants[0].group, author=participants[0], text="Kultur"
+    )
+    for _ in range(10):
+        _, errors = at_once(4, lambda i: services.endorse(fresh(participants[1]), area, True))
+        assert errors == [None] * 4
+        assert MissingAreaEndorsement.objects.filter(entry=area).count() == 1

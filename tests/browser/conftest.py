@@ -50,18 +50,29 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    """A factory of phones: each its own browser context, cookies and all."""
-    contexts = []
+    """A factory of phones: each its own browser context, cookies and all.
 
-    def make(**options):
-        context = browser.new_context(viewport=PHONE, **options)
+    Every page's console is watched: a Content Security Policy violation (an
+    inline script or style, an eval) fails the test that caused it.
+    """
+    contexts, violations = [], []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    def make(viewport=PHONE, **options):
+        context = browser.new_context(viewport=viewport, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], violations
 
 
 def screenshot(page, name):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from discussions import timer
 from discussions.models import (
@@ -60,7 +61,7 @@ def tap(page, number):
     """Tap a card to rank it, and wait for the ballot to show it."""
     before = page.locator(".ballot-item").count()
     page.locator(f'button.rec-card-button:has-text("{TITLES[number]}")').click()
-    page.wait_for_function(f"document.querySelectorAll('.ballot-item').length === {before + 1}")
+    expect(page.locator(".ballot-item")).to_have_count(before + 1)
 
 
 def ballot(participant):
@@ -109,9 +110,7 @@ def test_four_phones_in_two_groups_answer_all_three_questions(live_server, phone
     # Time left shows and counts down locally.
     first_reading = pages[0].locator("[data-timer]").inner_text()
     assert re.fullmatch(r"\d+:\d\d", first_reading)
-    pages[0].wait_for_function(
-        f"document.querySelector('[data-timer]').textContent !== '{first_reading}'"
-    )
+    expect(pages[0].locator("[data-timer]")).not_to_have_text(first_reading)
     screenshot(pages[0], "phone-running")
 
     # Everything stored exactly once.
@@ -193,8 +192,6 @@ def test_a_late_phone_is_refused_and_keeps_its_text(live_server, phone, discussi
     page.wait_for_selector("#areas .unsaved")
     assert "Tiden är ute" in page.locator("#areas").inner_text()
     assert page.locator("#areas .unsaved textarea").input_value() == "Sent förslag"
-    page.wait_for_function(
-        "document.querySelector('.timer-label').textContent.includes('Tiden är ute')"
-    )
+    expect(page.locator(".timer-label")).to_contain_text("Tiden är ute")
     screenshot(page, "phone-late")
     assert not MissingArea.objects.exists()

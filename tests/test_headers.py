@@ -26,3 +26,10 @@ class SecurityHeaderTests(TestCase):
         self.assertNotIn(" hx-on", body)
         for tag in body.split("<script")[1:]:
             self.assertIn(" src=", tag.split(">")[0])
+
+
+class HealthTests(TestCase):
+    def test_health_check_answers_without_the_database(self):
+        with self.assertNumQueries(0):
+            response = self.client.get("/healthz")
+        self.assertEqual((response.status_code, response.content), (200, b"ok"))

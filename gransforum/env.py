@@ -99,3 +99,20 @@ def sqlite_database(path: Path) -> dict:
             ),
         },
     }
+
+
+def parse_cache_url(url: str) -> dict:
+    """Turn CACHE_URL into a Django CACHES entry.
+
+    locmem:// (one process's memory: fine for one app server) or
+    redis://host:port/db (shared by every app server: rate limits then hold
+    across all of them).
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfiguredEnv(
+        f"CACHE_URL must start with locmem:// or redis://, not {parts.scheme or url!r}://"
+    )

@@ -12,7 +12,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from gransforum.env import ImproperlyConfiguredEnv, envbool, envint, envlist, parse_database_url
+from gransforum.env import (
+    ImproperlyConfiguredEnv,
+    envbool,
+    envint,
+    envlist,
+    parse_cache_url,
+    parse_database_url,
+)
 
 if sys.version_info < (3, 13):  # noqa: UP036 - the message is the point
     raise SystemExit("Gränsforum needs Python 3.13 or newer (see README.md).")
@@ -24,6 +31,7 @@ try:
     DATABASES = {
         "default": parse_database_url(os.getenv("DATABASE_URL") or "sqlite:///db.sqlite3", BASE_DIR)
     }
+    CACHES = {"default": parse_cache_url(os.getenv("CACHE_URL") or "locmem://")}
     ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
     CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)

@@ -100,3 +100,16 @@ def test_bad_debug_value_names_the_variable():
     result = run_manage("check", DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+def test_cache_urls():
+    from gransforum.env import parse_cache_url
+
+    assert parse_cache_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    redis = parse_cache_url("redis://127.0.0.1:6379/2")
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/2",
+    }
+    with pytest.raises(ImproperlyConfiguredEnv, match="CACHE_URL"):
+        parse_cache_url("memcached://x")

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -64,13 +64,23 @@ def _participant_or_404(request, discussion_id: int) -> Participant:
     """
     pk = _participant_id(request, discussion_id)
     participant = (
-        Participant.objects.select_related("discussion", "group", "discussion__recommendation_set")
+        Participant.objects.select_related(
+            "discussion", "group", "discussion__recommendation_set", "discussion__workshop"
+        )
         .filter(pk=pk or 0, discussion_id=discussion_id)
         .first()
     )
     if participant is None:
         raise Http404("no participant")
+    _use_workshop_language(request, participant.discussion.workshop)
     return participant
+
+
+def _use_workshop_language(request, workshop) -> None:
+    """The workshop's language, unless the person picked one with the chooser."""
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(workshop.language)
+        request.LANGUAGE_CODE = workshop.language
 
 
 # --- Joining ------------------------------------------------------------------
@@ -109,12 +119,9 @@ def join(request, code):
         }
         return render(request, "discussions/home.html", {"error": error, "code": code}, status=404)
 
-    if (
-        _participant_id(request, discussion.pk)
-        and Participant.objects.filter(
-            pk=_participant_id(request, discussion.pk), discussion=discussion
-        ).exists()
-    ):
+    _use_workshop_language(request, discussion.workshop)
+    returning = _participant_id(request, discussion.pk)
+    if returning and Participant.objects.filter(pk=returning, discussion=discussion).exists():
         return redirect("phone", discussion_id=discussion.pk)
 
     now = timezone.now()

@@ -5,6 +5,8 @@ default local-memory cache it is per process, which still slows a guesser down
 on a single machine.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -20,16 +22,21 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(scope: str, request) -> str:
-    return f"rl:{scope}:{client_address(request)}"
+def _key(scope: str, request, subject: str | None) -> str:
+    # The subject (e.g. a username) replaces the address when given; hashed so
+    # any text makes a valid cache key.
+    who = (
+        client_address(request) if subject is None else hashlib.sha256(subject.encode()).hexdigest()
+    )
+    return f"rl:{scope}:{who}"
 
 
-def is_limited(scope: str, request, limit: int) -> bool:
-    return (cache.get(_key(scope, request)) or 0) >= limit
+def is_limited(scope: str, request, limit: int, subject: str | None = None) -> bool:
+    return (cache.get(_key(scope, request, subject)) or 0) >= limit
 
 
-def count_failure(scope: str, request, window_seconds: int) -> int:
-    key = _key(scope, request)
+def count_failure(scope: str, request, window_seconds: int, subject: str | None = None) -> int:
+    key = _key(scope, request, subject)
     # add() starts the window only if it is not running; incr() is atomic in
     # Redis and in the local-memory cache.
     cache.add(key, 0, timeout=window_seconds)

@@ -43,6 +43,9 @@ try:
     # Join codes: failed attempts per client address before answering 429.
     JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 30)
     JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 300)
+    # Failed logins per client address, and per username, before answering 429.
+    LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
+    LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 900)
     # How many proxies of ours stand in front of the app and append to
     # X-Forwarded-For; 0 means REMOTE_ADDR is the client.
     TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
@@ -109,6 +112,15 @@ TEMPLATES = [
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 for facilitators' passwords; the others stay so that older hashes still
+# verify (and are upgraded on the next login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -171,6 +183,12 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 if USE_X_FORWARDED_PROTO:
     # Only behind a proxy that sets this header itself and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Nothing a phone sends is large: a text is at most 500 characters and the
+# biggest form has a handful of fields. Refuse anything far beyond that early.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 LOGGING = {
     "version": 1,

@@ -11,7 +11,7 @@ urlpatterns = [
     # set_language: the chooser at the foot of every page; the choice is kept in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     path("rekommendationer/", include("recommendations.urls")),
-    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logga-in/", views.login, name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

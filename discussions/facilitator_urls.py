@@ -1,3 +1,47 @@
-from django.urls import path  # noqa: F401 - the facilitator pages come next
+"""The facilitator's side, under /f/ (see facilitator_views.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from discussions import facilitator_views as views
+
+app_name = "facilitator"
+
+urlpatterns = [
+    path("", views.workshop_list, name="workshops"),
+    path("new/", views.workshop_create, name="workshop_create"),
+    path("w/<int:workshop_id>/", views.workshop_detail, name="workshop"),
+    path("w/<int:workshop_id>/edit/", views.workshop_edit, name="workshop_edit"),
+    path("w/<int:workshop_id>/invite/", views.workshop_invite, name="workshop_invite"),
+    path("w/<int:workshop_id>/new/", views.discussion_create, name="discussion_create"),
+    path("d/<int:discussion_id>/", views.dashboard, name="dashboard"),
+    path("d/<int:discussion_id>/live/", views.dashboard_live, name="dashboard_live"),
+    path("d/<int:discussion_id>/edit/", views.discussion_edit, name="discussion_edit"),
+    path("d/<int:discussion_id>/groups/", views.groups, name="groups"),
+    path("d/<int:discussion_id>/groups/new/", views.groups_create, name="groups_create"),
+    path(
+        "d/<int:discussion_id>/groups/<int:group_id>/rename/",
+        views.group_rename,
+        name="group_rename",
+    ),
+    path(
+        "d/<int:discussion_id>/groups/<int:group_id>/delete/",
+        views.group_delete,
+        name="group_delete",
+    ),
+    path("d/<int:discussion_id>/projector/", views.projector, name="projector"),
+    path("d/<int:discussion_id>/projector/live/", views.projector_live, name="projector_live"),
+    path(
+        "d/<int:discussion_id>/projector/results/",
+        views.projector_results,
+        name="projector_results",
+    ),
+    path(
+        "d/<int:discussion_id>/projector/results/live/",
+        views.projector_results_live,
+        name="projector_results_live",
+    ),
+    path("d/<int:discussion_id>/timer/<str:action>/", views.timer_control, name="timer"),
+    path("d/<int:discussion_id>/reveal/", views.reveal, name="reveal"),
+    path("d/<int:discussion_id>/<str:kind>/<int:pk>/hide/", views.entry_hide, name="entry_hide"),
+    path("d/<int:discussion_id>/<str:kind>/<int:pk>/merge/", views.entry_merge, name="entry_merge"),
+]

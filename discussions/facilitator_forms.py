@@ -1,0 +1,112 @@
+"""The facilitator's set-up forms: workshops, discussions, groups, invitations."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from discussions.control import MAX_TABLES
+from discussions.models import NAME_MAX, Discussion, Ranking, Workshop
+
+MAX_MINUTES = 240
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["title", "date", "place", "language", "recommendation_set"]
+        labels = {
+            "title": _("Titel"),
+            "date": _("Datum"),
+            "place": _("Plats"),
+            "language": _("Språk"),
+            "recommendation_set": _("Rekommendationer"),
+        }
+        help_texts = {
+            "recommendation_set": _("Listan som deltagarna rangordnar i nya diskussioner."),
+        }
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class DiscussionForm(forms.ModelForm):
+    duration_minutes = forms.IntegerField(
+        label=_("Längd i minuter"),
+        min_value=1,
+        max_value=MAX_MINUTES,
+        initial=20,
+    )
+
+    class Meta:
+        model = Discussion
+        fields = [
+            "title",
+            "duration_minutes",
+            "question_rank",
+            "question_missing",
+            "question_activities",
+            "recommendation_set",
+            "shuffle_recommendations",
+        ]
+        labels = {
+            "title": _("Titel"),
+            "question_rank": _("Fråga 1: rangordna och motivera"),
+            "question_missing": _("Fråga 2: saknade områden"),
+            "question_activities": _("Fråga 3: förslag på aktiviteter"),
+            "recommendation_set": _("Rekommendationer"),
+            "shuffle_recommendations": _("Blanda korten i olika ordning för varje deltagare"),
+        }
+        widgets = {
+            "question_rank": forms.Textarea(attrs={"rows": 3}),
+            "question_missing": forms.Textarea(attrs={"rows": 2}),
+            "question_activities": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        duration = self.fields["duration_minutes"]
+        if self.instance.pk:
+            duration.initial = max(1, round(self.instance.duration_seconds / 60))
+            if self.instance.started_at is not None:
+                # The clock is running on these seconds: change it with +1/+5 min.
+                duration.disabled = True
+                duration.help_text = _(
+                    "Diskussionen har startat: förläng den med +1 min / +5 min i stället."
+                )
+            if self._has_rankings():
+                # Rankings point at recommendations of the current set.
+                self.fields["recommendation_set"].disabled = True
+                self.fields["recommendation_set"].help_text = _(
+                    "Deltagare har redan rangordnat, så listan kan inte bytas."
+                )
+
+    def _has_rankings(self) -> bool:
+        return Ranking.objects.filter(participant__discussion=self.instance).exists()
+
+    def save(self, commit=True):
+        # Only a changed number of minutes touches the clock: re-saving a form
+        # for a discussion of 20 min 30 s must not round it to 21 minutes.
+        if "duration_minutes" in self.changed_data and not self.fields["duration_minutes"].disabled:
+            self.instance.duration_seconds = self.cleaned_data["duration_minutes"] * 60
+        return super().save(commit)
+
+
+class TablesForm(forms.Form):
+    count = forms.IntegerField(label=_("Antal bord"), min_value=1, max_value=MAX_TABLES, initial=8)
+
+
+class GroupNameForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=NAME_MAX)
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("Det finns ingen användare med användarnamnet %(name)s."),
+                params={"name": username},
+            )
+        self.cleaned_data["user"] = user
+        return username

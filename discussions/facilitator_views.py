@@ -1,0 +1,566 @@
+"""The facilitator's side: set-up, the projector, the live dashboard and moderation.
+
+Every view needs a login and works only on workshops the user is a member of;
+anything else is a 404, so nobody learns which other workshops exist. Controls
+are POST forms that redirect back (303) without JavaScript; with htmx they answer
+204 and tell the page to poll at once (HX-Trigger), and a refusal answers 4xx
+with the reason as text.
+
+Live regions poll every POLL_SECONDS with the revision and timer state they show.
+When both are unchanged the answer is 204 after one query, no aggregation.
+"""
+
+import difflib
+from urllib.parse import urlencode
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from discussions import control, results, timer
+from discussions.facilitator_forms import (
+    DiscussionForm,
+    GroupNameForm,
+    InviteForm,
+    TablesForm,
+    WorkshopForm,
+)
+from discussions.models import ActivityProposal, Discussion, Group, MissingArea, Workshop
+from discussions.services import Refused
+
+POLL_SECONDS = 2
+LIST_LIMIT = 15
+WHY_LIMIT = 4
+ENTRY_KINDS = {"area": MissingArea, "activity": ActivityProposal}
+STATE_LABELS = {
+    timer.State.NOT_STARTED: gettext_lazy("Inte startad"),
+    timer.State.RUNNING: gettext_lazy("Pågår"),
+    timer.State.PAUSED: gettext_lazy("Pausad"),
+    timer.State.ENDED: gettext_lazy("Tiden är ute"),
+}
+# Where a control sends a browser without JavaScript back to: a name, never a
+# URL from the form, so the redirect cannot be pointed elsewhere.
+BACK = {
+    "dashboard": "facilitator:dashboard",
+    "projector": "facilitator:projector",
+    "results": "facilitator:projector_results",
+    "groups": "facilitator:groups",
+}
+TIMER_FIELDS = ("duration_seconds", "started_at", "paused_at", "paused_seconds", "ended_at")
+
+
+# --- Access -------------------------------------------------------------------------
+
+
+def _workshop_for_user(request, workshop_id) -> Workshop:
+    workshop = Workshop.objects.filter(pk=workshop_id, members=request.user).first()
+    if workshop is None:
+        raise Http404("no such workshop")
+    return workshop
+
+
+def _discussion_for_user(request, discussion_id) -> Discussion:
+    discussion = (
+        Discussion.objects.select_related("workshop", "recommendation_set")
+        .filter(pk=discussion_id, workshop__members=request.user)
+        .first()
+    )
+    if discussion is None:
+        raise Http404("no such discussion")
+    return discussion
+
+
+def _group_for_user(request, discussion_id, group_id) -> Group:
+    group = Group.objects.filter(
+        pk=group_id, discussion_id=discussion_id, discussion__workshop__members=request.user
+    ).first()
+    if group is None:
+        raise Http404("no such group")
+    return group
+
+
+def _entry_model(kind):
+    model = ENTRY_KINDS.get(kind)
+    if model is None:
+        raise Http404("unknown kind")
+    return model
+
+
+def _int_or_none(raw) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**62 else None
+
+
+# --- Answers to controls ------------------------------------------------------------
+
+
+def _done(request, discussion_id):
+    if request.htmx:
+        # The live region listens for this and polls at once.
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = "gf-changed"
+        return response
+    name = BACK.get(request.POST.get("next"), BACK["dashboard"])
+    return HttpResponseRedirect(reverse(name, args=[discussion_id]), status=303)
+
+
+def _refused(request, discussion_id, refused: Refused):
+    if request.htmx:
+        # facilitator.js shows this text; it never becomes HTML.
+        return HttpResponse(
+            refused.message, status=refused.status, content_type="text/plain; charset=utf-8"
+        )
+    name = BACK.get(request.POST.get("next"), BACK["dashboard"])
+    context = {"message": refused.message, "back": reverse(name, args=[discussion_id])}
+    return render(request, "facilitator/refused.html", context, status=refused.status)
+
+
+# --- Set-up -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def workshop_list(request):
+    workshops = request.user.workshops.annotate(n_discussions=Count("discussions"))
+    return render(request, "facilitator/workshop_list.html", {"workshops": workshops})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_create(request):
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # Together: a workshop without its creator would be one nobody can open.
+        with transaction.atomic():
+            workshop = form.save()
+            workshop.members.add(request.user)
+        return HttpResponseRedirect(reverse("facilitator:workshop", args=[workshop.pk]), status=303)
+    status = 400 if form.errors else 200
+    return render(
+        request, "facilitator/workshop_form.html", {"form": form, "workshop": None}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_edit(request, workshop_id):
+    workshop = _workshop_for_user(request, workshop_id)
+    form = WorkshopForm(request.POST or None, instance=workshop)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return HttpResponseRedirect(reverse("facilitator:workshop", args=[workshop.pk]), status=303)
+    status = 400 if form.errors else 200
+    context = {"form": form, "workshop": workshop}
+    return render(request, "facilitator/workshop_form.html", context, status=status)
+
+
+def _workshop_page(request, workshop, invite_form=None, status=200):
+    discussions = list(
+        workshop.discussions.annotate(
+            n_groups=Count("groups", distinct=True),
+            n_participants=Count("participants", distinct=True),
+        ).order_by("created_at")
+    )
+    now = timezone.now()
+    for discussion in discussions:
+        discussion.state_label = STATE_LABELS[timer.state(discussion.clock, now)]
+    context = {
+        "workshop": workshop,
+        "discussions": discussions,
+        "members": workshop.members.order_by("username"),
+        "invite_form": invite_form or InviteForm(),
+    }
+    return render(request, "facilitator/workshop_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def workshop_detail(request, workshop_id):
+    return _workshop_page(request, _workshop_for_user(request, workshop_id))
+
+
+@login_required
+@require_POST
+def workshop_invite(request, workshop_id):
+    workshop = _workshop_for_user(request, workshop_id)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _workshop_page(request, workshop, invite_form=form, status=400)
+    workshop.members.add(form.cleaned_data["user"])
+    return HttpResponseRedirect(reverse("facilitator:workshop", args=[workshop.pk]), status=303)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def discussion_create(request, workshop_id):
+    workshop = _workshop_for_user(request, workshop_id)
+    form = DiscussionForm(
+        request.POST or None,
+        instance=Discussion(workshop=workshop, recommendation_set=workshop.recommendation_set),
+        initial={"title": _("Gruppdiskussion")},
+    )
+    if request.method == "POST" and form.is_valid():
+        discussion = form.save()
+        # Next step: the tables people will pick from.
+        return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion.pk]), status=303)
+    status = 400 if form.errors else 200
+    context = {"form": form, "workshop": workshop, "discussion": None}
+    return render(request, "facilitator/discussion_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def discussion_edit(request, discussion_id):
+    discussion = _discussion_for_user(request, discussion_id)
+    form = DiscussionForm(request.POST or None, instance=discussion)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # Question texts and the clock show on every phone.
+        Discussion.bump_revision(discussion.pk)
+        return HttpResponseRedirect(
+            reverse("facilitator:dashboard", args=[discussion.pk]), status=303
+        )
+    status = 400 if form.errors else 200
+    context = {"form": form, "workshop": discussion.workshop, "discussion": discussion}
+    return render(request, "facilitator/discussion_form.html", context, status=status)
+
+
+def _groups_page(request, discussion, *, tables_form=None, rename=None, error="", status=200):
+    groups = list(discussion.groups.annotate(n_participants=Count("participants")))
+    for group in groups:
+        form = (rename or {}).get(group.pk)  # a refused rename: show what was typed, and why
+        if form is not None:
+            group.typed_name = form.data.get("name", "")
+            group.rename_errors = form.errors.get("name", [])
+    context = {
+        "discussion": discussion,
+        "workshop": discussion.workshop,
+        "groups": groups,
+        "tables_form": tables_form or TablesForm(),
+        "error": error,
+    }
+    return render(request, "facilitator/groups.html", context, status=status)
+
+
+@login_required
+@require_GET
+def groups(request, discussion_id):
+    return _groups_page(request, _discussion_for_user(request, discussion_id))
+
+
+@login_required
+@require_POST
+def groups_create(request, discussion_id):
+    discussion = _discussion_for_user(request, discussion_id)
+    form = TablesForm(request.POST)
+    if not form.is_valid():
+        return _groups_page(request, discussion, tables_form=form, status=400)
+    try:
+        control.create_tables(discussion, form.cleaned_data["count"])
+    except Refused as refused:
+        return _groups_page(request, discussion, error=refused.message, status=refused.status)
+    return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion.pk]), status=303)
+
+
+@login_required
+@require_POST
+def group_rename(request, discussion_id, group_id):
+    group = _group_for_user(request, discussion_id, group_id)
+    form = GroupNameForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            control.rename_group(group, form.cleaned_data["name"])
+        except Refused as refused:
+            form.add_error("name", refused.message)
+            status = refused.status
+    if form.errors:
+        discussion = _discussion_for_user(request, discussion_id)
+        return _groups_page(request, discussion, rename={group.pk: form}, status=status)
+    return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion_id]), status=303)
+
+
+@login_required
+@require_POST
+def group_delete(request, discussion_id, group_id):
+    group = _group_for_user(request, discussion_id, group_id)
+    try:
+        control.delete_group(group)
+    except Refused as refused:
+        discussion = _discussion_for_user(request, discussion_id)
+        return _groups_page(request, discussion, error=refused.message, status=refused.status)
+    return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion_id]), status=303)
+
+
+# --- Timer, reveal, moderation ------------------------------------------------------
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def timer_control(request, discussion_id, action):
+    discussion = _discussion_for_user(request, discussion_id)
+    try:
+        control.run_timer(discussion.pk, action)
+    except Refused as refused:
+        return _refused(request, discussion.pk, refused)
+    return _done(request, discussion.pk)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def reveal(request, discussion_id):
+    discussion = _discussion_for_user(request, discussion_id)
+    wanted = request.POST.get("reveal")
+    if wanted not in ("0", "1"):
+        return _refused(request, discussion.pk, Refused(_("Ogiltig begäran.")))
+    control.reveal_results(discussion.pk, wanted == "1")
+    return _done(request, discussion.pk)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def entry_hide(request, discussion_id, kind, pk):
+    discussion = _discussion_for_user(request, discussion_id)
+    model = _entry_model(kind)
+    wanted = request.POST.get("hidden")
+    try:
+        if wanted not in ("0", "1"):
+            raise Refused(_("Ogiltig begäran."))
+        control.set_hidden(model, discussion.pk, pk, wanted == "1")
+    except Refused as refused:
+        return _refused(request, discussion.pk, refused)
+    return _done(request, discussion.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_merge(request, discussion_id, kind, pk):
+    """GET: pick the entry to merge this one into (likely duplicates first). POST: merge."""
+    discussion = _discussion_for_user(request, discussion_id)
+    model = _entry_model(kind)
+    source = model.objects.filter(pk=pk, discussion=discussion).select_related("group").first()
+    if source is None:
+        raise Http404("no such entry")
+    if request.method == "POST":
+        target_id = _int_or_none(request.POST.get("into"))
+        try:
+            if target_id is None:
+                raise Refused(_("Välj vilket inlägg det ska slås ihop med."))
+            control.merge(model, discussion.pk, source.pk, target_id)
+        except Refused as refused:
+            return _refused(request, discussion.pk, refused)
+        return _done(request, discussion.pk)
+    candidates = list(
+        model.objects.filter(discussion=discussion, hidden=False, merged_into__isnull=True)
+        .exclude(pk=source.pk)
+        .select_related("group")
+        .annotate(n_endorsements=Count("endorsements"))
+    )
+    wanted = source.text.casefold()
+
+    def likeness(entry):
+        return difflib.SequenceMatcher(None, wanted, entry.text.casefold()).ratio()
+
+    candidates.sort(key=lambda entry: (-likeness(entry), -entry.n_endorsements, entry.pk))
+    context = {
+        "discussion": discussion,
+        "workshop": discussion.workshop,
+        "source": source,
+        "kind": kind,
+        "candidates": candidates,
+    }
+    return render(request, "facilitator/merge.html", context)
+
+
+# --- Live regions -------------------------------------------------------------------
+
+
+def _timer_context(discussion, now) -> dict:
+    clock = discussion.clock
+    state = timer.state(clock, now)
+    left = timer.seconds_left(clock, now)
+    return {
+        "state": state.value,
+        "label": STATE_LABELS[state],
+        "seconds_left": left,
+        "mmss": timer.format_mmss(left),
+        "not_started": state is timer.State.NOT_STARTED,
+        "running": state is timer.State.RUNNING,
+        "paused": state is timer.State.PAUSED,
+        "ended": state is timer.State.ENDED,
+        # "End now" after the time ran out on its own makes that end final.
+        "can_end": discussion.ended_at is None,
+        "can_extend": discussion.ended_at is None,
+    }
+
+
+def _poll_url(name, discussion, state, **params) -> str:
+    query = urlencode({"rev": discussion.revision, "state": state, **params})
+    return f"{reverse(name, args=[discussion.pk])}?{query}"
+
+
+def _unchanged(request, discussion_id) -> bool:
+    """The fast path of every poll: one query, no aggregation.
+
+    The answer changes when the revision does, and also when time runs out on its
+    own (no write, so no new revision): hence the timer state in the URL too.
+    """
+    row = (
+        Discussion.objects.filter(pk=discussion_id, workshop__members=request.user)
+        .only("revision", *TIMER_FIELDS)
+        .first()
+    )
+    if row is None:
+        raise Http404("no such discussion")
+    state = timer.state(row.clock, timezone.now()).value
+    return request.GET.get("rev") == str(row.revision) and request.GET.get("state") == state
+
+
+def _no_change():
+    return HttpResponse(status=204)
+
+
+def _live_context(discussion, name, **params) -> dict:
+    now = timezone.now()
+    timer_context = _timer_context(discussion, now)
+    return {
+        "discussion": discussion,
+        "workshop": discussion.workshop,
+        "timer": timer_context,
+        "poll_url": _poll_url(name, discussion, timer_context["state"], **params),
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+def _projector_context(request, discussion) -> dict:
+    context = _live_context(discussion, "facilitator:projector_live")
+    groups = list(
+        discussion.groups.annotate(
+            joined=Count("participants"),
+            answered=Count("participants", filter=Q(participants__ranked_at__isnull=False)),
+        )
+    )
+    context.update(
+        groups=groups,
+        joined=sum(g.joined for g in groups),
+        answered=sum(g.answered for g in groups),
+    )
+    return context
+
+
+def _qr_svg(url: str) -> str:
+    # segno writes only its own path data here (no title, no user text), so the
+    # markup is safe to embed as it is.
+    qr = segno.make(url, error="m")
+    return mark_safe(qr.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code"))
+
+
+@login_required
+@require_GET
+def projector(request, discussion_id):
+    discussion = _discussion_for_user(request, discussion_id)
+    context = _projector_context(request, discussion)
+    join_url = request.build_absolute_uri(discussion.get_join_url())
+    context.update(
+        join_url=join_url,
+        join_url_text=join_url.split("://", 1)[-1].rstrip("/"),
+        qr_svg=_qr_svg(join_url),
+    )
+    return render(request, "facilitator/projector.html", context)
+
+
+@login_required
+@require_GET
+def projector_live(request, discussion_id):
+    if _unchanged(request, discussion_id):
+        return _no_change()
+    discussion = _discussion_for_user(request, discussion_id)
+    context = _projector_context(request, discussion)
+    return render(request, "facilitator/projector.html#live", context)
+
+
+def _results_context(request, discussion) -> dict:
+    weighting = results.parse_weighting(request.GET.get("vikt"))
+    context = _live_context(discussion, "facilitator:projector_results_live", vikt=weighting)
+    context["weighting"] = weighting
+    if discussion.results_revealed:
+        # Results stay off the projector until revealed, so no group is swayed.
+        context["rankings"] = results.rankings(discussion, weighting)
+    return context
+
+
+@login_required
+@require_GET
+def projector_results(request, discussion_id):
+    discussion = _discussion_for_user(request, discussion_id)
+    return render(
+        request, "facilitator/projector_results.html", _results_context(request, discussion)
+    )
+
+
+@login_required
+@require_GET
+def projector_results_live(request, discussion_id):
+    if _unchanged(request, discussion_id):
+        return _no_change()
+    discussion = _discussion_for_user(request, discussion_id)
+    return render(
+        request,
+        "facilitator/projector_results.html#live",
+        _results_context(request, discussion),
+    )
+
+
+def _dashboard_context(request, discussion) -> dict:
+    weighting = results.parse_weighting(request.GET.get("vikt"))
+    show_all = request.GET.get("alla") == "1"
+    params = {"vikt": weighting, **({"alla": "1"} if show_all else {})}
+    context = _live_context(discussion, "facilitator:dashboard_live", **params)
+    context.update(
+        weighting=weighting,
+        weightings=results.WEIGHTINGS,
+        board=results.dashboard(discussion, weighting),
+        # A conference writes hundreds of texts; the page that re-renders on every
+        # change shows the first LIST_LIMIT of each list unless asked for all.
+        show_all=show_all,
+        limit=LIST_LIMIT,
+        cut=":" if show_all else f":{LIST_LIMIT}",
+        why_limit=WHY_LIMIT,
+        why_cut=":" if show_all else f":{WHY_LIMIT}",
+        all_url="?" + urlencode({"vikt": weighting, "alla": "1"}),
+    )
+    return context
+
+
+@login_required
+@require_GET
+def dashboard(request, discussion_id):
+    discussion = _discussion_for_user(request, discussion_id)
+    return render(request, "facilitator/dashboard.html", _dashboard_context(request, discussion))
+
+
+@login_required
+@require_GET
+def dashboard_live(request, discussion_id):
+    if _unchanged(request, discussion_id):
+        return _no_change()
+    discussion = _discussion_for_user(request, discussion_id)
+    return render(
+        request, "facilitator/dashboard.html#live", _dashboard_context(request, discussion)
+    )

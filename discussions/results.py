@@ -1,0 +1,425 @@
+"""What a discussion's answers add up to, for the dashboard, the projector and the phones.
+
+Everything is loaded with a fixed number of queries, whatever the number of
+participants: one for the recommendations, one for the groups, one for all ballots,
+one for the participants, one per kind of entry. The maths is `discussions.ranking`;
+this module only feeds it ids and turns its numbers into rows a template can show.
+
+Rankings are computed per group (every participant of the group counts once) and
+overall, where either every participant or every group weighs the same: with
+"each group equal" a ballot weighs 1 / (number of ballots in its group), so a table
+of three counts as much as a table of twelve.
+
+Hidden entries never reach the results, and an entry merged into another is shown
+only as part of that one (its endorsements were moved there by the merge).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from discussions import ranking
+from discussions.models import ActivityProposal, Discussion, MissingArea, Participant, Ranking
+
+PARTICIPANT = "deltagare"
+GROUP = "grupp"
+WEIGHTINGS = {
+    PARTICIPANT: _("Varje deltagare väger lika"),
+    GROUP: _("Varje grupp väger lika"),
+}
+
+# The distribution of positions is drawn as a small SVG histogram this high.
+HISTOGRAM_HEIGHT = 24
+# Computed rankings are kept this long under the discussion's revision: after a
+# reveal every phone asks for the same results at once, and all but the first get
+# them without redoing the maths. A new revision is a new key, so nothing stale is
+# ever served; the timeout only frees memory.
+CACHE_SECONDS = 120
+
+
+def parse_weighting(raw: str | None) -> str:
+    return GROUP if raw == GROUP else PARTICIPANT
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One column of a position histogram: `count` ballots put the item at `position`."""
+
+    position: int
+    count: int
+    x: int
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Row:
+    """One recommendation in one table. Numbers are floats, ready to format."""
+
+    rec: object  # recommendations.models.Recommendation
+    borda: float
+    borda_step: int  # Borda points as a share of the maximum, rounded to 5 %: a CSS class
+    mean_rank: float | None
+    first_places: float
+    schulze_position: int
+    kemeny_position: int | None  # None when the list is too long for exact Kemeny
+    position_counts: list[int]  # as ranking.summarise: positions 1..n, then "unranked"
+    bars: list[Bar]  # positions 1..n
+
+    @property
+    def unranked(self) -> int:
+        return self.position_counts[-1]
+
+    @property
+    def histogram_width(self) -> int:
+        return 10 * len(self.bars)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The ranking of one set of ballots: a group's, or everybody's."""
+
+    group: object | None  # discussions.models.Group, None for the overall table
+    ballots: int
+    agreement: float | None  # Kendall's W
+    rows: list[Row]  # in Schulze order
+    kemeny: list  # recommendations in Kemeny order; empty beyond ranking.MAX_KEMENY_ITEMS
+
+    def top(self, k: int = 3) -> list[Row]:
+        return self.rows[:k] if self.ballots else []
+
+    def row_for(self, rec_id: int) -> Row:
+        return next(row for row in self.rows if row.rec.pk == rec_id)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One recommendation across the groups: where each group put it."""
+
+    rec: object
+    overall_position: int
+    cells: list[Row | None]  # one per group, None for a group without ballots
+    spread: int | None  # highest minus lowest Schulze position among the groups
+
+
+@dataclass(frozen=True)
+class Rankings:
+    weighting: str
+    recs: list  # in the set's order
+    overall: Table
+    groups: list[Table]  # in the discussion's group order, also those without ballots
+    matrix: list[MatrixRow] = field(default_factory=list)  # in the overall Schulze order
+
+    def for_group(self, group_id: int) -> Table | None:
+        return next((t for t in self.groups if t.group.pk == group_id), None)
+
+
+# --- Loading ------------------------------------------------------------------------
+
+
+def _load(discussion: Discussion):
+    """Recommendations, groups and ballots {group id: [[rec id, ...], ...]}: three queries."""
+    recs = list(discussion.recommendation_set.recommendations.order_by("number"))
+    groups = list(discussion.groups.all())
+    known = {rec.pk for rec in recs}
+    by_participant: dict[int, tuple[int, list[int]]] = {}
+    rows = (
+        Ranking.objects.filter(participant__discussion=discussion)
+        .order_by("participant_id", "position")
+        .values_list("participant_id", "participant__group_id", "recommendation_id")
+    )
+    for participant_id, group_id, rec_id in rows:
+        # A ranking left over from before the facilitator changed the recommendation
+        # set means nothing in this one; skipping it keeps summarise's input valid.
+        if rec_id in known:
+            by_participant.setdefault(participant_id, (group_id, []))[1].append(rec_id)
+    ballots: dict[int, list[list[int]]] = defaultdict(list)
+    for group_id, ballot in by_participant.values():
+        ballots[group_id].append(ballot)
+    return recs, groups, ballots
+
+
+# --- Turning a Summary into rows ------------------------------------------------------
+
+
+def _bars(counts: list[int], peak: int) -> list[Bar]:
+    """Columns for positions 1..n, all scaled to the same peak so rows compare.
+
+    "Unranked" gets no column: with top-3 ballots it dwarfs the rest; its count
+    goes into the histogram's text instead.
+    """
+    bars = []
+    for index, count in enumerate(counts[:-1]):
+        height = round(HISTOGRAM_HEIGHT * count / peak, 1) if peak else 0
+        bars.append(
+            Bar(
+                position=index + 1,
+                count=count,
+                x=index * 10,
+                y=round(HISTOGRAM_HEIGHT - height, 1),
+                height=height,
+            )
+        )
+    return bars
+
+
+def _summarise(items, ballots, weights) -> ranking.Summary:
+    """ranking.summarise, or for a list too long for the exact Kemeny order, all but it."""
+    if len(items) <= ranking.MAX_KEMENY_ITEMS:
+        return ranking.summarise(items, ballots, weights)
+    points = ranking.borda(items, ballots, weights)
+    means = ranking.mean_rank(items, ballots, weights)
+    firsts = ranking.first_places(items, ballots, weights)
+    counts = ranking.position_counts(items, ballots)
+    order = ranking.schulze(items, ballots, weights)
+    rows = [
+        ranking.ItemResult(item, points[item], means[item], firsts[item], i, None, counts[item])
+        for i, item in enumerate(order, start=1)
+    ]
+    # _load never yields an empty ballot, so every ballot counts.
+    return ranking.Summary(
+        ballots=len(ballots),
+        weight=Fraction(len(ballots)) if weights is None else sum(weights, Fraction(0)),
+        order=order,
+        kemeny=[],
+        w=ranking.kendalls_w(items, ballots),
+        rows=rows,
+    )
+
+
+def _table(group, recs, ballots, weights=None) -> Table:
+    by_id = {rec.pk: rec for rec in recs}
+    summary = _summarise([rec.pk for rec in recs], ballots, weights)
+    # Everybody ranking an item first gives it weight * (n - 1) points.
+    most = float(summary.weight) * (len(recs) - 1)
+    peak = max((c for r in summary.rows for c in r.position_counts[:-1]), default=0)
+    rows = [
+        Row(
+            rec=by_id[r.item],
+            borda=float(r.borda),
+            borda_step=round(20 * float(r.borda) / most) * 5 if most else 0,
+            mean_rank=None if r.mean_rank is None else float(r.mean_rank),
+            first_places=float(r.first_places),
+            schulze_position=r.schulze_position,
+            kemeny_position=r.kemeny_position,
+            position_counts=r.position_counts,
+            bars=_bars(r.position_counts, peak),
+        )
+        for r in summary.rows
+    ]
+    return Table(
+        group=group,
+        ballots=summary.ballots,
+        agreement=summary.w,
+        rows=rows,
+        kemeny=[by_id[item] for item in summary.kemeny],
+    )
+
+
+def compute_rankings(discussion: Discussion, weighting: str = PARTICIPANT) -> Rankings:
+    """Overall and per-group tables; three queries, whatever the number of ballots."""
+    recs, groups, ballots = _load(discussion)
+    tables = [_table(group, recs, ballots.get(group.pk, [])) for group in groups]
+    everyone, weights = [], []
+    for group in groups:
+        mine = ballots.get(group.pk, [])
+        everyone.extend(mine)
+        if mine:
+            # Exact fractions, so that equal groups tie exactly (see ranking.py).
+            weights.extend([Fraction(1, len(mine))] * len(mine))
+    overall = _table(None, recs, everyone, weights if weighting == GROUP else None)
+    return Rankings(
+        weighting=weighting,
+        recs=recs,
+        overall=overall,
+        groups=tables,
+        matrix=_matrix(overall, tables),
+    )
+
+
+def _matrix(overall: Table, tables: list[Table]) -> list[MatrixRow]:
+    matrix = []
+    for row in overall.rows:
+        cells = [t.row_for(row.rec.pk) if t.ballots else None for t in tables]
+        positions = [cell.schulze_position for cell in cells if cell is not None]
+        matrix.append(
+            MatrixRow(
+                rec=row.rec,
+                overall_position=row.schulze_position,
+                cells=cells,
+                spread=max(positions) - min(positions) if len(positions) > 1 else None,
+            )
+        )
+    return matrix
+
+
+def rankings(discussion: Discussion, weighting: str = PARTICIPANT) -> Rankings:
+    """compute_rankings, kept in the cache under the discussion's current revision.
+
+    Pass a discussion whose `revision` was read before its answers are: a write that
+    lands in between then shows up one poll later, never the other way round.
+    """
+    weighting = parse_weighting(weighting)
+    # created_at as well as pk: a test database may hand out a deleted row's id again.
+    key = (
+        f"gf:rankings:{discussion.pk}:{discussion.created_at.timestamp()}:"
+        f"{discussion.revision}:{weighting}"
+    )
+    result = cache.get(key)
+    if result is None:
+        result = compute_rankings(discussion, weighting)
+        cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+@dataclass(frozen=True)
+class PhoneResults:
+    overall: Table
+    group: Table | None  # None when the group is not (or no longer) in the discussion
+
+
+def for_phone(discussion: Discussion, group_id: int) -> PhoneResults:
+    """The overall result (each participant equal) and the given group's, for a phone.
+
+    Call it only once the facilitator has revealed the results
+    (`discussion.results_revealed`); this function does not check.
+    """
+    result = rankings(discussion, PARTICIPANT)
+    return PhoneResults(overall=result.overall, group=result.for_group(group_id))
+
+
+# --- The dashboard: rankings plus everything people wrote ---------------------------
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    kind: str  # "area" or "activity", as in the URLs
+    entry: MissingArea | ActivityProposal
+    group_name: str
+    endorsements: int
+    merged: list  # the entries merged into this one, oldest first
+
+
+@dataclass(frozen=True)
+class WhyGroup:
+    rec: object | None  # None: people who wrote why but ranked nothing
+    answers: list[tuple[str, str]]  # (text, group name)
+
+
+@dataclass(frozen=True)
+class Participation:
+    group: object
+    joined: int
+    ranked: int
+    wrote: int  # a why, a missing area or an activity (hidden ones too: they wrote it)
+
+
+@dataclass(frozen=True)
+class Activities:
+    rec: object
+    entries: list[EntryRow]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    rankings: Rankings
+    participation: list[Participation]
+    totals: Participation
+    whys: list[WhyGroup]
+    areas: list[EntryRow]
+    activities: list[Activities]
+    hidden: list[EntryRow]  # both kinds, for restoring
+
+
+def _entries(model, kind, discussion, group_names):
+    """All entries of one kind with their endorsement counts: one query."""
+    entries = model.objects.filter(discussion=discussion).annotate(
+        n_endorsements=Count("endorsements")
+    )
+    if model is ActivityProposal:
+        entries = entries.select_related("recommendation")
+    entries = list(entries.order_by("created_at", "pk"))
+    merged = defaultdict(list)
+    for entry in entries:
+        if entry.merged_into_id is not None:
+            merged[entry.merged_into_id].append(entry)
+    rows = [
+        EntryRow(
+            kind, entry, group_names.get(entry.group_id, ""), entry.n_endorsements, merged[entry.pk]
+        )
+        for entry in entries
+        if entry.merged_into_id is None
+    ]
+    # Most endorsed first; among equals the oldest, so the list does not jump about.
+    rows.sort(key=lambda row: -row.endorsements)
+    return rows
+
+
+def dashboard(discussion: Discussion, weighting: str = PARTICIPANT) -> Dashboard:
+    """Everything the facilitator's dashboard shows; six queries, whatever the crowd."""
+    result = rankings(discussion, weighting)
+    recs_by_id = {rec.pk: rec for rec in result.recs}
+    groups = [table.group for table in result.groups]
+    group_names = {group.pk: group.name for group in groups}
+
+    participants = list(
+        Participant.objects.filter(discussion=discussion)
+        .order_by("created_at", "pk")
+        .values_list("pk", "group_id", "why")
+    )
+    firsts = dict(
+        Ranking.objects.filter(participant__discussion=discussion, position=1).values_list(
+            "participant_id", "recommendation_id"
+        )
+    )
+    areas = _entries(MissingArea, "area", discussion, group_names)
+    all_activities = _entries(ActivityProposal, "activity", discussion, group_names)
+
+    wrote = {row.entry.author_id for row in [*areas, *all_activities]}
+    wrote.update(e.author_id for row in [*areas, *all_activities] for e in row.merged)
+    ranked_ids = set(firsts)
+    joined, ranked, writers = defaultdict(int), defaultdict(int), defaultdict(int)
+    whys: dict[int | None, list[tuple[str, str]]] = defaultdict(list)
+    for pk, group_id, why in participants:
+        joined[group_id] += 1
+        ranked[group_id] += pk in ranked_ids
+        writers[group_id] += bool(why) or pk in wrote
+        if why:
+            first = firsts.get(pk)
+            whys[first if first in recs_by_id else None].append((why, group_names.get(group_id)))
+    participation = [
+        Participation(group, joined[group.pk], ranked[group.pk], writers[group.pk])
+        for group in groups
+    ]
+    totals = Participation(
+        None,
+        sum(p.joined for p in participation),
+        sum(p.ranked for p in participation),
+        sum(p.wrote for p in participation),
+    )
+    why_groups = [
+        WhyGroup(row.rec, whys[row.rec.pk]) for row in result.overall.rows if whys[row.rec.pk]
+    ]
+    if whys[None]:
+        why_groups.append(WhyGroup(None, whys[None]))
+
+    activities = []
+    for rec in result.recs:
+        mine = [r for r in all_activities if r.entry.recommendation_id == rec.pk]
+        visible = [r for r in mine if not r.entry.hidden]
+        if visible:
+            activities.append(Activities(rec, visible))
+    hidden = [r for r in [*areas, *all_activities] if r.entry.hidden]
+    return Dashboard(
+        rankings=result,
+        participation=participation,
+        totals=totals,
+        whys=why_groups,
+        areas=[r for r in areas if not r.entry.hidden],
+        activities=activities,
+        hidden=hidden,
+    )

@@ -1,0 +1,126 @@
+// Gränsforum, the facilitator's screens. Small and without dependencies beyond
+// htmx: the local countdown, keyboard shortcuts, showing a refused control's
+// reason, and keeping <details> open or closed across live updates. Everything
+// also works without it: the countdown then moves on each poll, the buttons
+// are plain forms.
+(function () {
+  "use strict";
+
+  // --- Countdown: from the server's seconds left, re-read after every swap ---
+  var countdowns = [];
+
+  function mmss(seconds) {
+    var rest = seconds % 60;
+    return Math.floor(seconds / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function readCountdowns() {
+    var now = Date.now();
+    countdowns = Array.prototype.map.call(document.querySelectorAll("[data-countdown]"), function (el) {
+      return {
+        el: el,
+        running: el.dataset.state === "running",
+        left: parseInt(el.dataset.secondsLeft, 10) || 0,
+        since: now,
+        done: false,
+      };
+    });
+  }
+
+  function tick() {
+    var now = Date.now();
+    countdowns.forEach(function (c) {
+      if (!c.running || c.done) return;
+      // Rounded up like the server: 0:00 only when time is really out.
+      var left = Math.max(0, Math.ceil((c.left * 1000 - (now - c.since)) / 1000));
+      var clock = c.el.querySelector("[data-clock]");
+      var text = mmss(left);
+      if (clock && clock.textContent !== text) clock.textContent = text;
+      if (left === 0) {
+        c.done = true;
+        c.el.classList.remove("f-timer-running");
+        c.el.classList.add("f-timer-ended");
+        var label = c.el.querySelector("[data-state-label]");
+        if (label) label.textContent = label.dataset.endedLabel;
+        // Ask the server now: its answer shows the ended state and its buttons.
+        if (window.htmx) window.htmx.trigger(document.body, "gf-changed");
+      }
+    });
+  }
+
+  // --- Keyboard shortcuts: space, 1, 5, e, r -----------------------------
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return;
+    var key = event.key === " " ? "space" : (event.key || "").toLowerCase();
+    if (!/^(space|1|5|e|r)$/.test(key)) return;
+    var target = document.querySelector('[data-shortcut="' + key + '"]');
+    if (!target) return;
+    event.preventDefault();
+    if (target.tagName === "A") {
+      target.click();
+    } else if (target.requestSubmit) {
+      target.requestSubmit(); // htmx takes it from here, hx-confirm included
+    } else {
+      target.submit();
+    }
+  });
+
+  // --- A refused control says why ------------------------------------------
+  // Watched on the request itself: by the time the answer comes, a poll may
+  // have replaced the button that sent it, and events of a detached element
+  // never reach the document.
+  var flashTimer = null;
+
+  function flash(text, sticky) {
+    var box = document.getElementById("flash");
+    if (!box) return;
+    box.textContent = text; // plain text from the server, never HTML
+    box.hidden = !text;
+    window.clearTimeout(flashTimer);
+    if (text && !sticky) flashTimer = window.setTimeout(function () { flash(""); }, 8000);
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var isControl = event.detail.elt && event.detail.elt.tagName === "FORM";
+    var box = document.getElementById("flash");
+    var offline = (box && box.dataset.offline) || "";
+    xhr.addEventListener("loadend", function () {
+      if (xhr.status === 0) {
+        flash(offline, true);
+      } else if (xhr.status >= 400) {
+        var plain = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0;
+        flash(plain ? xhr.responseText : offline);
+      } else if (isControl || (box && box.textContent === offline)) {
+        flash("");
+      }
+    });
+  });
+
+  // --- Live updates keep what the facilitator opened or closed --------------
+  var openDetails = {};
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.querySelectorAll) return;
+    target.querySelectorAll("details[id]").forEach(function (d) {
+      openDetails[d.id] = d.open;
+    });
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("details[id]").forEach(function (d) {
+      if (Object.prototype.hasOwnProperty.call(openDetails, d.id)) d.open = openDetails[d.id];
+    });
+    readCountdowns();
+  });
+
+  document.addEventListener("toggle", function (event) {
+    var d = event.target;
+    if (d.tagName === "DETAILS" && d.id) openDetails[d.id] = d.open;
+  }, true);
+
+  readCountdowns();
+  window.setInterval(tick, 250);
+})();

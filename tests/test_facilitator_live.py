@@ -1,0 +1,371 @@
+"""The projector, the timer controls, the reveal and the live dashboard."""
+
+import re
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from discussions import timer
+from discussions.management.commands.crowd import make_crowd
+from discussions.models import Discussion, Group
+from tests.base import BaseTestCase
+from tests.test_results import add_area, add_participant
+
+
+class LiveTestCase(BaseTestCase):
+    def setUp(self):
+        cache.clear()
+        self.client.force_login(self.alice)
+        self.d = self.discussion.pk
+
+    def fresh(self):
+        return Discussion.objects.get(pk=self.d)
+
+    def control(self, action, htmx=False, **data):
+        return self.client.post(
+            reverse("facilitator:timer", args=[self.d, action]),
+            data,
+            headers={"HX-Request": "true"} if htmx else {},
+        )
+
+    def set_clock(self, **fields):
+        Discussion.objects.filter(pk=self.d).update(**fields)
+
+
+class TimerControlTests(LiveTestCase):
+    def test_start_pause_resume_extend_end(self):
+        steps = [
+            ("start", timer.State.RUNNING),
+            ("pause", timer.State.PAUSED),
+            ("resume", timer.State.RUNNING),
+            ("extend1", timer.State.RUNNING),
+            ("extend5", timer.State.RUNNING),
+            ("end", timer.State.ENDED),
+        ]
+        for action, state in steps:
+            with self.subTest(action=action):
+                before = self.fresh().revision
+                response = self.control(action)
+                self.assertRedirects(
+                    response, reverse("facilitator:dashboard", args=[self.d]), status_code=303
+                )
+                discussion = self.fresh()
+                self.assertEqual(timer.state(discussion.clock, timezone.now()), state)
+                self.assertEqual(discussion.revision, before + 1)
+        self.assertEqual(self.fresh().duration_seconds, 1200 + 60 + 300)
+
+    def test_toggle_is_the_space_bar(self):
+        for state in (timer.State.RUNNING, timer.State.PAUSED, timer.State.RUNNING):
+            self.control("toggle")
+            self.assertEqual(timer.state(self.fresh().clock, timezone.now()), state)
+
+    def test_refused_transitions_say_why_and_change_nothing(self):
+        cases = [
+            ("pause", {}, "har inte startat"),
+            ("resume", {}, "har inte startat"),
+            ("start", {"started_at": timezone.now()}, "pågår redan"),
+            ("resume", {"started_at": timezone.now()}, "pågår redan"),
+            ("pause", {"started_at": timezone.now(), "paused_at": timezone.now()}, "redan pausad"),
+            ("start", {"started_at": timezone.now(), "paused_at": timezone.now()}, "pausad"),
+            ("end", {"started_at": timezone.now(), "ended_at": timezone.now()}, "redan avslutad"),
+            (
+                "extend1",
+                {"started_at": timezone.now(), "ended_at": timezone.now()},
+                "kan inte förlängas",
+            ),
+            ("toggle", {"started_at": timezone.now(), "ended_at": timezone.now()}, "avslutad"),
+        ]
+        for action, clock, message in cases:
+            with self.subTest(action=action, clock=clock):
+                self.set_clock(**{"started_at": None, "paused_at": None, "ended_at": None, **clock})
+                before = self.fresh()
+                response = self.control(action)
+                self.assertContains(response, message, status_code=409)
+                after = self.fresh()
+                self.assertEqual(after.revision, before.revision)
+                self.assertEqual(after.clock, before.clock)
+
+    def test_htmx_gets_204_and_a_trigger_or_the_reason_as_text(self):
+        response = self.control("start", htmx=True)
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["HX-Trigger"], "gf-changed")
+        response = self.control("start", htmx=True)
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
+        self.assertEqual(response.content.decode(), "Diskussionen pågår redan.")
+
+    def test_unknown_action_is_400(self):
+        for action in ["explode", "START", "extend99"]:
+            with self.subTest(action=action):
+                self.assertEqual(self.control(action).status_code, 400)
+        self.assertIsNone(self.fresh().started_at)
+
+    def test_next_sends_a_browser_without_javascript_back(self):
+        for name, page in [
+            ("projector", "facilitator:projector"),
+            ("results", "facilitator:projector_results"),
+            ("https://evil.example/", "facilitator:dashboard"),
+        ]:
+            with self.subTest(next=name):
+                self.set_clock(started_at=None)
+                response = self.control("start", next=name)
+                self.assertRedirects(
+                    response,
+                    reverse(page, args=[self.d]),
+                    status_code=303,
+                    fetch_redirect_response=False,
+                )
+
+    def test_extend_after_time_ran_out_reopens(self):
+        self.set_clock(started_at=timezone.now() - timedelta(minutes=25))
+        self.control("extend5")
+        clock = self.fresh().clock
+        self.assertEqual(timer.state(clock, timezone.now()), timer.State.RUNNING)
+        self.assertGreater(timer.seconds_left(clock, timezone.now()), 290)
+
+    def test_end_after_time_ran_out_makes_it_final(self):
+        started = timezone.now() - timedelta(minutes=25)
+        self.set_clock(started_at=started)
+        self.assertEqual(self.control("end").status_code, 303)
+        discussion = self.fresh()
+        self.assertEqual(discussion.ended_at, started + timedelta(minutes=20))
+        self.assertContains(self.control("extend1"), "kan inte förlängas", status_code=409)
+
+    def test_state_survives_a_reload(self):
+        self.control("start")
+        self.control("pause")
+        response = self.client.get(reverse("facilitator:projector", args=[self.d]))
+        self.assertContains(response, 'data-state="paused"')
+        self.assertContains(response, "Pausad")
+        self.assertContains(response, "Fortsätt")
+
+
+class RevealTests(LiveTestCase):
+    def test_reveal_and_hide_results(self):
+        url = reverse("facilitator:reveal", args=[self.d])
+        before = self.fresh().revision
+        self.assertEqual(self.client.post(url, {"reveal": "1"}).status_code, 303)
+        self.assertTrue(self.fresh().results_revealed)
+        self.assertEqual(self.fresh().revision, before + 1)
+        # The same button twice: nothing changes, nothing is bumped.
+        self.client.post(url, {"reveal": "1"})
+        self.assertEqual(self.fresh().revision, before + 1)
+        self.client.post(url, {"reveal": "0"})
+        self.assertFalse(self.fresh().results_revealed)
+        self.assertEqual(self.fresh().revision, before + 2)
+
+    def test_bad_reveal_value_is_400(self):
+        url = reverse("facilitator:reveal", args=[self.d])
+        for data in [{}, {"reveal": "yes"}, {"reveal": "2"}]:
+            with self.subTest(data=data):
+                self.assertEqual(self.client.post(url, data).status_code, 400)
+        self.assertFalse(self.fresh().results_revealed)
+
+    def test_results_stay_off_the_projector_until_revealed(self):
+        add_participant(self.discussion, self.table1, (2, 1))
+        url = reverse("facilitator:projector_results", args=[self.d])
+        response = self.client.get(url)
+        self.assertContains(response, "Resultaten visas snart")
+        self.assertNotContains(response, "Knyt ihop Oslo och Stockholm")
+        self.client.post(reverse("facilitator:reveal", args=[self.d]), {"reveal": "1"})
+        response = self.client.get(url)
+        self.assertNotContains(response, "Resultaten visas snart")
+        self.assertContains(response, "Knyt ihop Oslo och Stockholm")
+        self.assertContains(response, "Bord 1")
+
+    def test_phone_mode_follows_the_reveal(self):
+        # The phone reloads when its mode changes; "-results" is how it learns.
+        from discussions.phone_views import _mode
+
+        self.client.post(reverse("facilitator:reveal", args=[self.d]), {"reveal": "1"})
+        self.assertTrue(_mode(self.fresh(), timezone.now()).endswith("-results"))
+
+
+class ProjectorTests(LiveTestCase):
+    def test_shows_code_qr_and_join_url(self):
+        response = self.client.get(reverse("facilitator:projector", args=[self.d]))
+        self.assertContains(response, "VARM26")
+        self.assertContains(response, "testserver/j/VARM26")
+        self.assertContains(response, 'aria-label="QR-kod till http://testserver/j/VARM26/"')
+        svg = re.search(r'<svg[^>]*class="qr-code".*?</svg>', response.content.decode(), re.S)
+        self.assertIsNotNone(svg)
+        self.assertIn("<path", svg.group(0))
+        self.assertNotIn("<script", svg.group(0))
+
+    def test_qr_matches_segno_for_the_absolute_join_url(self):
+        import segno
+
+        response = self.client.get(reverse("facilitator:projector", args=[self.d]), secure=True)
+        expected = segno.make("https://testserver/j/VARM26/", error="m")
+        path = re.search(r'<path[^>]* d="([^"]+)"', response.content.decode()).group(1)
+        self.assertIn(f'd="{path}"', expected.svg_inline(border=0, omitsize=True))
+
+    def test_running_timer_and_counts_per_group(self):
+        add_participant(self.discussion, self.table1, (1,))
+        add_participant(self.discussion, self.table1)
+        add_participant(self.discussion, self.table2, (2, 3))
+        self.control("start")
+        response = self.client.get(reverse("facilitator:projector", args=[self.d]))
+        self.assertContains(response, 'data-state="running"')
+        self.assertContains(response, 'data-seconds-left="1200"')
+        self.assertContains(response, ">20:00<")
+        self.assertContains(response, "3 anslutna")
+        self.assertContains(response, "2 har rangordnat")
+        content = response.content.decode()
+        self.assertRegex(
+            content, r"Bord 1</span>\s*<span[^>]*><strong>1</strong>&thinsp;/&thinsp;2"
+        )
+        self.assertRegex(
+            content, r"Bord 2</span>\s*<span[^>]*><strong>1</strong>&thinsp;/&thinsp;1"
+        )
+
+    def test_time_out_says_so_plainly(self):
+        self.set_clock(started_at=timezone.now() - timedelta(minutes=21))
+        response = self.client.get(reverse("facilitator:projector", args=[self.d]))
+        self.assertContains(response, ">0:00<")
+        self.assertContains(response, "Tiden är ute")
+        self.assertContains(response, 'data-state="ended"')
+
+    def test_keyboard_shortcuts_are_on_the_controls(self):
+        response = self.client.get(reverse("facilitator:projector", args=[self.d]))
+        for key in ["space", "1", "5", "e", "r"]:
+            self.assertContains(response, f'data-shortcut="{key}"')
+        self.assertContains(response, "hx-confirm=")
+        self.assertNotContains(response, " style=")
+        self.assertNotContains(response, "hx-on")
+        self.assertNotRegex(response.content.decode(), r"<script(?![^>]*\bsrc=)")
+
+    def test_group_names_are_escaped(self):
+        Group.objects.filter(pk=self.table1.pk).update(name='<img src=x onerror="alert(1)">')
+        response = self.client.get(reverse("facilitator:projector", args=[self.d]))
+        self.assertNotContains(response, "<img src=x")
+        self.assertContains(response, "&lt;img src=x")
+
+
+class PollTests(LiveTestCase):
+    def poll(self, name, rev, state, **params):
+        query = {"rev": rev, "state": state, **params}
+        return self.client.get(reverse(name, args=[self.d]), query)
+
+    def test_unchanged_poll_is_204_after_one_query(self):
+        discussion = self.fresh()
+        for name in [
+            "facilitator:projector_live",
+            "facilitator:projector_results_live",
+            "facilitator:dashboard_live",
+        ]:
+            with self.subTest(name=name):
+                # Two queries load the session and the user; the third is the only
+                # one of the view: the revision and the clock.
+                with self.assertNumQueries(3):
+                    response = self.poll(name, discussion.revision, "not_started")
+                self.assertEqual(response.status_code, 204)
+                self.assertEqual(response.content, b"")
+
+    def test_a_write_makes_the_poll_answer_with_the_fragment(self):
+        rev = self.fresh().revision
+        add_participant(self.discussion, self.table1, (1,))
+        Discussion.bump_revision(self.d)  # as services.join does
+        response = self.poll("facilitator:projector_live", rev, "not_started")
+        self.assertEqual(response.status_code, 200)
+        content = response.content.decode()
+        self.assertTrue(content.lstrip().startswith('<section id="live"'))
+        self.assertNotIn("<html", content)
+        self.assertIn(f"rev={rev + 1}", content)
+
+    def test_time_running_out_changes_the_answer_without_a_write(self):
+        self.control("start")
+        discussion = self.fresh()
+        self.assertEqual(
+            self.poll("facilitator:dashboard_live", discussion.revision, "running").status_code, 204
+        )
+        self.set_clock(started_at=timezone.now() - timedelta(minutes=21))
+        response = self.poll("facilitator:dashboard_live", discussion.revision, "running")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "state=ended")
+
+    def test_poll_keeps_the_weighting_and_bad_params_are_harmless(self):
+        response = self.poll("facilitator:dashboard_live", "x", "y", vikt="grupp")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "vikt=grupp")
+        for params in [{"rev": "-1"}, {"rev": "9" * 40}, {"state": "<b>"}, {}]:
+            with self.subTest(params=params):
+                response = self.client.get(
+                    reverse("facilitator:dashboard_live", args=[self.d]), params
+                )
+                self.assertEqual(response.status_code, 200)
+
+
+class DashboardTests(LiveTestCase):
+    def render_fragment(self):
+        cache.clear()  # measure the path that computes, not the cached one
+        return self.client.get(
+            reverse("facilitator:dashboard_live", args=[self.d]), {"rev": "-1", "state": "x"}
+        )
+
+    def test_fragment_queries_do_not_grow_with_the_crowd(self):
+        make_crowd(self.discussion, 10, seed=1)
+        with CaptureQueriesContext(connection) as few:
+            response = self.render_fragment()
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "10</td>")
+        make_crowd(self.discussion, 990, seed=2)
+        with self.assertNumQueries(len(few)):
+            response = self.render_fragment()
+        self.assertContains(response, "1000</td>")
+        self.assertLessEqual(len(few), 12)
+
+    def test_shows_rankings_groups_matrix_whys_and_entries(self):
+        anna = add_participant(self.discussion, self.table1, (3, 1), why="För pendlarnas skull")
+        bo = add_participant(self.discussion, self.table2, (5,))
+        add_area(anna, "Kultur", endorsers=[bo])
+        self.control("start")
+        response = self.client.get(reverse("facilitator:dashboard", args=[self.d]))
+        self.assertContains(response, "Rangordning, alla grupper")
+        self.assertContains(response, "Grupperna jämförda")
+        self.assertContains(response, "Kendalls W")
+        self.assertContains(response, "För pendlarnas skull")
+        self.assertContains(response, "Kultur")
+        self.assertContains(response, "+1</span>")
+        self.assertContains(response, 'class="f-dist"')
+        self.assertContains(response, "f-bar-fill f-w-")
+        self.assertNotContains(response, " style=")
+
+    def test_weighting_switch(self):
+        for _ in range(3):
+            add_participant(self.discussion, self.table1, (3,))
+        add_participant(self.discussion, self.table2, (5,))
+        url = reverse("facilitator:dashboard", args=[self.d])
+        by_people = self.client.get(url)
+        by_groups = self.client.get(url, {"vikt": "grupp"})
+        self.assertContains(by_groups, 'aria-current="true" class="f-current">Varje grupp')
+        self.assertContains(by_people, 'aria-current="true" class="f-current">Varje deltagare')
+        self.assertContains(by_groups, "vikt=grupp")
+        # Borda with 8 items: first place 7 points, the 7 unranked share 21, 3 each.
+        # Each person: 3 is 3 * 7 + 3 = 24, 5 is 3 * 3 + 7 = 16.
+        # Each group (table 1's three ballots weigh 1/3): both 7 + 3 = 10.
+        people = re.findall(r'f-bar-value">([\d.,]+)<', by_people.content.decode())
+        groups = re.findall(r'f-bar-value">([\d.,]+)<', by_groups.content.decode())
+        self.assertEqual(people[:2], ["24", "16"])
+        self.assertEqual(groups[:2], ["10", "10"])
+
+    def test_user_texts_are_escaped(self):
+        evil = "<script>alert('x')</script>"
+        anna = add_participant(self.discussion, self.table1, (1,), why=evil)
+        add_area(anna, evil)
+        response = self.client.get(reverse("facilitator:dashboard", args=[self.d]))
+        self.assertNotContains(response, evil)
+        self.assertContains(response, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;")
+
+    def test_long_lists_are_cut_until_asked_for_all(self):
+        anna = add_participant(self.discussion, self.table1, (1,))
+        for i in range(20):
+            add_area(anna, f"Område nummer {i:02d}")
+        url = reverse("facilitator:dashboard", args=[self.d])
+        self.assertContains(self.client.get(url), "Område nummer", count=15)
+        self.assertContains(self.client.get(url), "Visa alla 20")
+        self.assertContains(self.client.get(url, {"alla": "1"}), "Område nummer", count=20)

@@ -129,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/f/"
 
 # Swedish first: the workshop's language. Norwegian bokmål and English follow.
 LANGUAGE_CODE = "sv"

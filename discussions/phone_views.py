@@ -366,7 +366,9 @@ def rank(request, discussion_id):
     participant = _participant_or_404(request, discussion_id)
     recs = _recommendations(participant.discussion)
     try:
-        order = services.parse_order(request.POST.get("order"), [r.number for r in recs])
+        if "order" not in request.POST:  # an empty order clears the ballot; none is an error
+            raise Refused(_("Rangordningen saknas i förfrågan."))
+        order = services.parse_order(request.POST["order"], [r.number for r in recs])
         services.save_ranking(participant, order, recs)
     except Refused as refused:
         return _respond(request, participant, "ranking", "#fraga-1", refused=refused, recs=recs)
@@ -385,6 +387,8 @@ def why(request, discussion_id):
     participant = _participant_or_404(request, discussion_id)
     raw = request.POST.get("why", "")
     try:
+        if "why" not in request.POST:
+            raise Refused(_("Motiveringen saknas i förfrågan."))
         services.save_why(participant, services.clean_text(raw, required=False))
     except Refused as refused:
         return _respond(

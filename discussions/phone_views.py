@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from discussions import ratelimit, services, timer
+from discussions import ratelimit, results, services, timer
 from discussions.models import (
     ActivityProposal,
     Discussion,
@@ -265,6 +265,12 @@ def _page_context(request, participant: Participant, recs=None, **extra) -> dict
         "timer": _timer_context(discussion, now),
         "mode": _mode(discussion, now),
         "poll_seconds": PHONE_POLL_SECONDS,
+        # Only once the facilitator reveals them, so no group is swayed while it talks.
+        "results": (
+            SimpleLazyObject(lambda: results.for_phone(discussion, participant.group_id))
+            if discussion.results_revealed
+            else None
+        ),
         "errors": {},
         "drafts": {},
         "announce": "",

@@ -682,3 +682,39 @@ class QueryCountTests(PhoneTestCase):
         self.crowd(60)
         large = self.measure()
         self.assertEqual(small, large)
+
+
+class ResultsOnThePhoneTests(PhoneTestCase):
+    def test_results_appear_only_after_the_reveal_with_group_and_overall(self):
+        me = self.join(group=self.table1)
+        self.start()
+        neighbour, other_table = self.client_class(), self.client_class()
+        self.join(client=neighbour, group=self.table1)
+        self.join(client=other_table, group=self.table2)
+        self.client.post(self.url("rank/"), {"order": "2,1"})
+        neighbour.post(self.url("rank/"), {"order": "2,3"})
+        other_table.post(self.url("rank/"), {"order": "8,1,2"})
+        page = self.client.get(self.url())
+        self.assertNotContains(page, "Alla grupper")
+
+        rev = self.revision()
+        Discussion.objects.filter(pk=self.discussion.pk).update(
+            results_revealed=True, revision=rev + 1
+        )
+        poll = self.client.get(self.url("poll/"), {"rev": rev, "mode": "open"}, **HX)
+        self.assertEqual(poll["HX-Refresh"], "true")
+
+        body = self.client.get(self.url()).content.decode()
+        results = body[body.index('class="phone-results"') :]
+        group_part = results[results.index("Er grupp: Bord 1") : results.index("Alla grupper")]
+        overall_part = results[results.index("Alla grupper") :]
+        # Bord 1 ranked 2 first twice; 2 tops the group.
+        first_in_group = group_part.index(self.recs[1].title)
+        self.assertLess(first_in_group, group_part.index(self.recs[0].title))
+        # Overall: 2 has Borda 7+7+5 = 19, more than any other (8 has 7, 1 has 6+6).
+        first_overall = overall_part.index(self.recs[1].title)
+        for rec in self.recs[2:]:
+            self.assertLess(first_overall, overall_part.index(rec.title))
+        self.assertIn("Baserat på 2 rangordningar", group_part)
+        self.assertIn("Baserat på 3 rangordningar", overall_part)
+        self.assertEqual(me.group, self.table1)

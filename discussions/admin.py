@@ -9,6 +9,7 @@ from discussions.models import (
     MissingAreaEndorsement,
     Participant,
     Ranking,
+    ReportSnapshot,
     Workshop,
 )
 
@@ -82,3 +83,9 @@ class ActivityProposalAdmin(EntryAdmin):
 class EndorsementAdmin(admin.ModelAdmin):
     list_display = ["entry", "participant", "created_at"]
     raw_id_fields = ["entry", "participant"]
+
+
+@admin.register(ReportSnapshot)
+class ReportSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["discussion", "schema_version", "created_at"]
+    readonly_fields = ["discussion", "schema_version", "data", "created_at"]

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from discussions import timer
 from recommendations.models import Recommendation, RecommendationSet
@@ -262,7 +263,8 @@ class Participant(models.Model):
 
     class Meta:
         verbose_name = _("deltagare")
-        verbose_name_plural = _("deltagare")
+        # Swedish says "deltagare" for one and for many; other languages do not.
+        verbose_name_plural = pgettext_lazy("plural", "deltagare")
         ordering = ["discussion_id", "created_at"]
 
     def __str__(self):
@@ -354,7 +356,7 @@ class ActivityProposal(Entry):
 
     class Meta(Entry.Meta):
         verbose_name = _("aktivitetsförslag")
-        verbose_name_plural = _("aktivitetsförslag")
+        verbose_name_plural = pgettext_lazy("plural", "aktivitetsförslag")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(text=""), name="discussions_activityproposal_text_not_empty"
@@ -404,3 +406,29 @@ class ActivityEndorsement(models.Model):
 
     def __str__(self):
         return f"+1 {self.participant_id} → {self.entry_id}"
+
+
+class ReportSnapshot(models.Model):
+    """A discussion's report, frozen when its participants' data was deleted.
+
+    `data` holds what the printed report and the summary sheets show: the rankings
+    (overall and per group, with agreement) and the texts as the report prints them,
+    without author, name or id. Its shape is the "results" and "kept_texts" objects of
+    the JSON export (docs/export-schema.md), so nothing in it leads back to a person.
+    One per discussion: a discussion is ended for good when its data is deleted, so
+    no answer can arrive later that the frozen report would lack.
+    """
+
+    discussion = models.OneToOneField(
+        Discussion, on_delete=models.CASCADE, related_name="report_snapshot"
+    )
+    schema_version = models.PositiveSmallIntegerField(default=1)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sparad rapport")
+        verbose_name_plural = _("sparade rapporter")
+
+    def __str__(self):
+        return f"{self.discussion} ({self.created_at:%Y-%m-%d})"

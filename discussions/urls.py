@@ -28,4 +28,6 @@ urlpatterns = [
     ),
     # The facilitator's side: set-up, projector, dashboard (needs a login).
     path("f/", include("discussions.facilitator_urls")),
+    # The organiser's exports, printable report and deletion (needs a login).
+    path("f/w/<int:workshop_id>/export/", include("discussions.export_urls")),
 ]

@@ -316,3 +316,10 @@ class LoginLandingTests(BaseTestCase):
         )
         self.client.force_login(self.alice)
         self.assertEqual(self.client.get(reverse("facilitator:workshops")).status_code, 200)
+
+
+class ExportLinkTests(BaseTestCase):
+    def test_the_workshop_page_links_to_its_exports(self):
+        self.client.force_login(self.alice)
+        response = self.client.get(f"/f/w/{self.workshop.pk}/")
+        self.assertContains(response, f'href="/f/w/{self.workshop.pk}/export/"')

@@ -1,0 +1,176 @@
+"""The organiser's pages after a workshop: export, the printable report, deleting.
+
+Every view needs a login and works only on workshops the user is a member of;
+anything else is a 404, as on the facilitator's pages. Files are built in memory by
+discussions/export.py. Deleting is a confirmation page (GET, with counts) and a POST
+that needs the workshop's title typed in, so a stray click deletes nothing.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from discussions import export, timer
+from discussions.access import workshop_for_user
+from discussions.services import Refused
+
+# --- Export -------------------------------------------------------------------------
+
+
+def _export_page(request, workshop, *, error="", status=200):
+    now = timezone.now()
+    discussions = list(workshop.discussions.select_related("report_snapshot").order_by("pk"))
+    for discussion in discussions:
+        discussion.running = timer.state(discussion.clock, now) in export.BUSY
+        discussion.snapshot = getattr(discussion, "report_snapshot", None)
+    context = {
+        "workshop": workshop,
+        "discussions": discussions,
+        "counts": export.counts(workshop),
+        "error": error,
+        "names": request.GET.get("namn") == "1",
+    }
+    return render(request, "export/page.html", context, status=status)
+
+
+@login_required
+@require_GET
+def export_page(request, workshop_id):
+    return _export_page(request, workshop_for_user(request, workshop_id))
+
+
+@login_required
+@require_GET
+def download(request, workshop_id):
+    """?format=xlsx|csv|json, and namn=1 for display names (anonymous ids by default)."""
+    workshop = workshop_for_user(request, workshop_id)
+    kind = request.GET.get("format", "")
+    if kind not in export.FORMATS:
+        return _export_page(request, workshop, error=_("Välj XLSX, CSV eller JSON."), status=400)
+    content = export.build(workshop, kind, include_names=request.GET.get("namn") == "1")
+    extension, content_type = export.FORMATS[kind]
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, export.filename(workshop, extension)
+    )
+    # Personal data: no copy in a shared cache or the browser's.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def report(request, workshop_id):
+    """The printable report; ?vikt=grupp weighs every group equally in the overall table."""
+    workshop = workshop_for_user(request, workshop_id)
+    by_group = request.GET.get("vikt") == "grupp"
+    context = {
+        "workshop": workshop,
+        "discussions": export.report(export.load(workshop), by_group=by_group),
+        "by_group": by_group,
+        "printed_at": timezone.now(),
+    }
+    return render(request, "export/report.html", context)
+
+
+# --- Deleting -----------------------------------------------------------------------
+
+
+class ConfirmForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("Workshoppens titel"),
+        max_length=500,
+        required=True,
+    )
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        self.fields["title"].widget.attrs["autocomplete"] = "off"
+
+    def clean_title(self):
+        typed = self.cleaned_data["title"]
+        # Spaces and capitals are easy to get wrong and say nothing about intent.
+        if " ".join(typed.split()).casefold() != " ".join(self.workshop.title.split()).casefold():
+            raise forms.ValidationError(_("Titeln stämmer inte."))
+        return typed
+
+
+DELETIONS = {
+    "participants": {
+        "heading": gettext_lazy("Radera deltagarnas svar"),
+        "button": gettext_lazy("Radera deltagarnas svar"),
+    },
+    "workshop": {
+        "heading": gettext_lazy("Radera hela workshoppen"),
+        "button": gettext_lazy("Radera workshoppen"),
+    },
+}
+
+
+def _confirm_page(request, workshop, what, form, *, error="", status=200):
+    now = timezone.now()
+    context = {
+        "workshop": workshop,
+        "what": what,
+        "texts": DELETIONS[what],
+        "form": form,
+        "counts": export.counts(workshop),
+        "busy": export.busy_discussions(workshop, now),
+        "error": error,
+    }
+    return render(request, "export/confirm_delete.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_participant_data(request, workshop_id):
+    workshop = workshop_for_user(request, workshop_id)
+    form = ConfirmForm(workshop, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deleted = export.delete_participant_data(workshop)
+        except Refused as refused:
+            return _confirm_page(
+                request,
+                workshop,
+                "participants",
+                form,
+                error=refused.message,
+                status=refused.status,
+            )
+        messages.success(
+            request,
+            _("%(n)d deltagare och allt de skrev är raderade. Rapporten finns kvar.")
+            % {"n": deleted["participants"]},
+        )
+        return HttpResponseRedirect(reverse("export:page", args=[workshop.pk]), status=303)
+    status = 400 if form.errors else 200
+    return _confirm_page(request, workshop, "participants", form, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_workshop(request, workshop_id):
+    workshop = workshop_for_user(request, workshop_id)
+    form = ConfirmForm(workshop, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            export.delete_workshop(workshop)
+        except Refused as refused:
+            return _confirm_page(
+                request, workshop, "workshop", form, error=refused.message, status=refused.status
+            )
+        # No flash message: the workshop list does not show messages, and one left in
+        # the session would turn up on some later page, out of place.
+        return HttpResponseRedirect(reverse("facilitator:workshops"), status=303)
+    status = 400 if form.errors else 200
+    return _confirm_page(request, workshop, "workshop", form, status=status)

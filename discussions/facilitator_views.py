@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from discussions import control, results, timer
+from discussions.access import discussion_for_user, workshop_for_user
 from discussions.facilitator_forms import (
     DiscussionForm,
     GroupNameForm,
@@ -35,7 +36,7 @@ from discussions.facilitator_forms import (
     TablesForm,
     WorkshopForm,
 )
-from discussions.models import ActivityProposal, Discussion, Group, MissingArea, Workshop
+from discussions.models import ActivityProposal, Discussion, Group, MissingArea
 from discussions.services import Refused
 
 POLL_SECONDS = 2
@@ -60,24 +61,6 @@ TIMER_FIELDS = ("duration_seconds", "started_at", "paused_at", "paused_seconds",
 
 
 # --- Access -------------------------------------------------------------------------
-
-
-def _workshop_for_user(request, workshop_id) -> Workshop:
-    workshop = Workshop.objects.filter(pk=workshop_id, members=request.user).first()
-    if workshop is None:
-        raise Http404("no such workshop")
-    return workshop
-
-
-def _discussion_for_user(request, discussion_id) -> Discussion:
-    discussion = (
-        Discussion.objects.select_related("workshop", "recommendation_set")
-        .filter(pk=discussion_id, workshop__members=request.user)
-        .first()
-    )
-    if discussion is None:
-        raise Http404("no such discussion")
-    return discussion
 
 
 def _group_for_user(request, discussion_id, group_id) -> Group:
@@ -157,7 +140,7 @@ def workshop_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def workshop_edit(request, workshop_id):
-    workshop = _workshop_for_user(request, workshop_id)
+    workshop = workshop_for_user(request, workshop_id)
     form = WorkshopForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -189,13 +172,13 @@ def _workshop_page(request, workshop, invite_form=None, status=200):
 @login_required
 @require_GET
 def workshop_detail(request, workshop_id):
-    return _workshop_page(request, _workshop_for_user(request, workshop_id))
+    return _workshop_page(request, workshop_for_user(request, workshop_id))
 
 
 @login_required
 @require_POST
 def workshop_invite(request, workshop_id):
-    workshop = _workshop_for_user(request, workshop_id)
+    workshop = workshop_for_user(request, workshop_id)
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _workshop_page(request, workshop, invite_form=form, status=400)
@@ -206,7 +189,7 @@ def workshop_invite(request, workshop_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def discussion_create(request, workshop_id):
-    workshop = _workshop_for_user(request, workshop_id)
+    workshop = workshop_for_user(request, workshop_id)
     form = DiscussionForm(
         request.POST or None,
         instance=Discussion(workshop=workshop, recommendation_set=workshop.recommendation_set),
@@ -224,7 +207,7 @@ def discussion_create(request, workshop_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def discussion_edit(request, discussion_id):
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     form = DiscussionForm(request.POST or None, instance=discussion)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -258,13 +241,13 @@ def _groups_page(request, discussion, *, tables_form=None, rename=None, error=""
 @login_required
 @require_GET
 def groups(request, discussion_id):
-    return _groups_page(request, _discussion_for_user(request, discussion_id))
+    return _groups_page(request, discussion_for_user(request, discussion_id))
 
 
 @login_required
 @require_POST
 def groups_create(request, discussion_id):
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     form = TablesForm(request.POST)
     if not form.is_valid():
         return _groups_page(request, discussion, tables_form=form, status=400)
@@ -288,7 +271,7 @@ def group_rename(request, discussion_id, group_id):
             form.add_error("name", refused.message)
             status = refused.status
     if form.errors:
-        discussion = _discussion_for_user(request, discussion_id)
+        discussion = discussion_for_user(request, discussion_id)
         return _groups_page(request, discussion, rename={group.pk: form}, status=status)
     return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion_id]), status=303)
 
@@ -300,7 +283,7 @@ def group_delete(request, discussion_id, group_id):
     try:
         control.delete_group(group)
     except Refused as refused:
-        discussion = _discussion_for_user(request, discussion_id)
+        discussion = discussion_for_user(request, discussion_id)
         return _groups_page(request, discussion, error=refused.message, status=refused.status)
     return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion_id]), status=303)
 
@@ -312,7 +295,7 @@ def group_delete(request, discussion_id, group_id):
 @require_POST
 @vary_on_headers("HX-Request")
 def timer_control(request, discussion_id, action):
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     try:
         control.run_timer(discussion.pk, action)
     except Refused as refused:
@@ -324,7 +307,7 @@ def timer_control(request, discussion_id, action):
 @require_POST
 @vary_on_headers("HX-Request")
 def reveal(request, discussion_id):
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     wanted = request.POST.get("reveal")
     if wanted not in ("0", "1"):
         return _refused(request, discussion.pk, Refused(_("Ogiltig begäran.")))
@@ -336,7 +319,7 @@ def reveal(request, discussion_id):
 @require_POST
 @vary_on_headers("HX-Request")
 def entry_hide(request, discussion_id, kind, pk):
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     model = _entry_model(kind)
     wanted = request.POST.get("hidden")
     try:
@@ -352,7 +335,7 @@ def entry_hide(request, discussion_id, kind, pk):
 @require_http_methods(["GET", "POST"])
 def entry_merge(request, discussion_id, kind, pk):
     """GET: pick the entry to merge this one into (likely duplicates first). POST: merge."""
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     model = _entry_model(kind)
     source = model.objects.filter(pk=pk, discussion=discussion).select_related("group").first()
     if source is None:
@@ -474,7 +457,7 @@ def _qr_svg(url: str) -> str:
 @login_required
 @require_GET
 def projector(request, discussion_id):
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     context = _projector_context(request, discussion)
     join_url = request.build_absolute_uri(discussion.get_join_url())
     context.update(
@@ -490,7 +473,7 @@ def projector(request, discussion_id):
 def projector_live(request, discussion_id):
     if _unchanged(request, discussion_id):
         return _no_change()
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     context = _projector_context(request, discussion)
     return render(request, "facilitator/projector.html#live", context)
 
@@ -508,7 +491,7 @@ def _results_context(request, discussion) -> dict:
 @login_required
 @require_GET
 def projector_results(request, discussion_id):
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     return render(
         request, "facilitator/projector_results.html", _results_context(request, discussion)
     )
@@ -519,7 +502,7 @@ def projector_results(request, discussion_id):
 def projector_results_live(request, discussion_id):
     if _unchanged(request, discussion_id):
         return _no_change()
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     return render(
         request,
         "facilitator/projector_results.html#live",
@@ -551,7 +534,7 @@ def _dashboard_context(request, discussion) -> dict:
 @login_required
 @require_GET
 def dashboard(request, discussion_id):
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     return render(request, "facilitator/dashboard.html", _dashboard_context(request, discussion))
 
 
@@ -560,7 +543,7 @@ def dashboard(request, discussion_id):
 def dashboard_live(request, discussion_id):
     if _unchanged(request, discussion_id):
         return _no_change()
-    discussion = _discussion_for_user(request, discussion_id)
+    discussion = discussion_for_user(request, discussion_id)
     return render(
         request, "facilitator/dashboard.html#live", _dashboard_context(request, discussion)
     )

@@ -349,7 +349,7 @@ class ItemResult:
     mean_rank: Number | None
     first_places: Number
     schulze_position: int
-    kemeny_position: int
+    kemeny_position: int | None  # None beyond MAX_KEMENY_ITEMS
     position_counts: list[int]
 
 
@@ -368,13 +368,15 @@ class Summary:
 def summarise(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> Summary:
     """All of the above in one pass; rows come in Schulze order (see ``schulze``).
 
-    Raises ValueError like the individual functions, including kemeny's item limit.
+    Raises ValueError like the individual functions. A list longer than
+    MAX_KEMENY_ITEMS gets everything but the Kemeny order (an empty ``kemeny``
+    and no ``kemeny_position``): its exact computation would take too long.
     """
     e = _prepare(items, ballots, weights)
     d = _pairwise(e)
     points = _borda(e)
     order = _schulze(e, d, points)
-    consensus = _kemeny(e, d)
+    consensus = _kemeny(e, d) if len(e.items) <= MAX_KEMENY_ITEMS else []
     kemeny_position = {item: i for i, item in enumerate(consensus, start=1)}
     means, firsts, counts = _mean_rank(e), _first_places(e), _position_counts(e)
     rows = [
@@ -384,7 +386,7 @@ def summarise(items: Sequence[Item], ballots: Ballots, weights: Weights = None) 
             mean_rank=means[item],
             first_places=firsts[item],
             schulze_position=position,
-            kemeny_position=kemeny_position[item],
+            kemeny_position=kemeny_position.get(item),
             position_counts=counts[item],
         )
         for position, item in enumerate(order, start=1)

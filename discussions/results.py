@@ -167,33 +167,9 @@ def _bars(counts: list[int], peak: int) -> list[Bar]:
     return bars
 
 
-def _summarise(items, ballots, weights) -> ranking.Summary:
-    """ranking.summarise, or for a list too long for the exact Kemeny order, all but it."""
-    if len(items) <= ranking.MAX_KEMENY_ITEMS:
-        return ranking.summarise(items, ballots, weights)
-    points = ranking.borda(items, ballots, weights)
-    means = ranking.mean_rank(items, ballots, weights)
-    firsts = ranking.first_places(items, ballots, weights)
-    counts = ranking.position_counts(items, ballots)
-    order = ranking.schulze(items, ballots, weights)
-    rows = [
-        ranking.ItemResult(item, points[item], means[item], firsts[item], i, None, counts[item])
-        for i, item in enumerate(order, start=1)
-    ]
-    # _load never yields an empty ballot, so every ballot counts.
-    return ranking.Summary(
-        ballots=len(ballots),
-        weight=Fraction(len(ballots)) if weights is None else sum(weights, Fraction(0)),
-        order=order,
-        kemeny=[],
-        w=ranking.kendalls_w(items, ballots),
-        rows=rows,
-    )
-
-
 def _table(group, recs, ballots, weights=None) -> Table:
     by_id = {rec.pk: rec for rec in recs}
-    summary = _summarise([rec.pk for rec in recs], ballots, weights)
+    summary = ranking.summarise([rec.pk for rec in recs], ballots, weights)
     # Everybody ranking an item first gives it weight * (n - 1) points.
     most = float(summary.weight) * (len(recs) - 1)
     peak = max((c for r in summary.rows for c in r.position_counts[:-1]), default=0)

@@ -130,6 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/f/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Swedish first: the workshop's language. Norwegian bokmål and English follow.
 LANGUAGE_CODE = "sv"

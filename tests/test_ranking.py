@@ -328,9 +328,13 @@ def test_invalid_items():
 def test_kemeny_item_limit():
     with pytest.raises(ValueError):
         kemeny(range(17), [])
-    with pytest.raises(ValueError):
-        summarise(range(17), [])
     assert kemeny(range(16), [[15]]) == [15, *range(15)]
+    # summarise still answers for a long list: everything but the Kemeny order.
+    long = summarise(range(17), [[16, 3]])
+    assert long.kemeny == []
+    assert {row.kemeny_position for row in long.rows} == {None}
+    assert long.order[:2] == [16, 3]
+    assert long.rows[0].borda == 16
 
 
 # --- Properties -------------------------------------------------------------------------

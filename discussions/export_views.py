@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from discussions import export, timer
@@ -149,7 +149,11 @@ def delete_participant_data(request, workshop_id):
             )
         messages.success(
             request,
-            _("%(n)d deltagare och allt de skrev är raderade. Rapporten finns kvar.")
+            ngettext(
+                "%(n)d deltagare och allt den skrev är raderade. Rapporten finns kvar.",
+                "%(n)d deltagare och allt de skrev är raderade. Rapporten finns kvar.",
+                deleted["participants"],
+            )
             % {"n": deleted["participants"]},
         )
         return HttpResponseRedirect(reverse("export:page", args=[workshop.pk]), status=303)

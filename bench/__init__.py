@@ -1,0 +1,1 @@
+"""The load benchmark: virtual phones, a projector and a dashboard against a real server."""

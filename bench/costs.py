@@ -1,0 +1,190 @@
+"""What one request of each kind costs the app server, measured in-process.
+
+    .venv/bin/python -m bench.costs --participants 2000 --groups 40 \\
+        --database postgres://postgres@127.0.0.1:5432/gransforum_bench_costs
+
+Fills a discussion as 2,000 benchmark phones leave it (bench.db.fill_room), then
+sends each kind of request through Django's whole middleware stack (the test client,
+production settings) and reports the median CPU time of this process per request
+(time.process_time: the database server's own CPU is not in it) and the queries.
+CPU time barely depends on what else runs on the machine, so unlike latency it can
+be compared between runs; multiplied by how often the scenario sends each request it
+says how many cores the app server needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import recreate_postgres, setup_django
+from bench.server import production_env
+
+
+def count_queries(connection, send) -> int:
+    """How many SQL statements one send() runs."""
+    sent = []
+
+    def wrapper(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        send()
+    return len(sent)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=2000)
+    parser.add_argument("--groups", type=int, default=40)
+    parser.add_argument(
+        "--database", default="", help="postgres://…/NAME with 'bench'; empty: an SQLite file"
+    )
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--poll-seconds", type=float, default=5.0)
+    args = parser.parse_args(argv)
+
+    folder = Path(tempfile.mkdtemp(prefix="gransforum-costs-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    if args.database:
+        recreate_postgres(args.database)
+        database, label = args.database, "PostgreSQL"
+    else:
+        database, label = f"sqlite:///{folder}/costs.sqlite3", "SQLite"
+    setup_django(production_env(database, "locmem://", static_root=folder / "static"))
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import Client
+    from django.utils import timezone
+
+    from bench import db
+    from discussions import timer
+    from discussions.models import Discussion, MissingArea, Participant
+    from discussions.phone_views import COOKIE_SALT
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    room = db.create_room(args.groups)
+    d = room.discussion_id
+    discussion = Discussion.objects.get(pk=d)
+    discussion.set_clock(timer.start(discussion.clock, timezone.now()))
+    discussion.save()
+    db.fill_room(d, args.participants)
+
+    participant = Participant.objects.filter(discussion_id=d).order_by("pk")[10]
+    phone = Client(SERVER_NAME="127.0.0.1")
+    signed = HttpResponse()
+    signed.set_signed_cookie(f"gf_p{d}", str(participant.pk), salt=COOKIE_SALT)
+    phone.cookies[f"gf_p{d}"] = signed.cookies[f"gf_p{d}"].value
+    phone.get(f"/d/{d}/")  # the CSRF cookie
+    facilitator = Client(SERVER_NAME="127.0.0.1")
+    facilitator.force_login(discussion.workshop.members.get())
+    stranger = Client(SERVER_NAME="127.0.0.1", enforce_csrf_checks=False)
+    htmx = {"HX-Request": "true"}
+    group_entry = (
+        MissingArea.objects.filter(group_id=participant.group_id)
+        .exclude(author=participant)
+        .first()
+    )
+
+    def rev():
+        return Discussion.objects.values_list("revision", flat=True).get(pk=d)
+
+    def rank():
+        # Alternate two ballots, so every save really writes.
+        rank.flip = not getattr(rank, "flip", False)
+        order = "3,1,5" if rank.flip else "1,3,5"
+        return phone.post(f"/d/{d}/rank/", {"order": order}, headers=htmx)
+
+    def endorse():
+        endorse.want = "0" if getattr(endorse, "want", "0") == "1" else "1"
+        return phone.post(
+            f"/d/{d}/area/{group_entry.pk}/endorse/", {"want": endorse.want}, headers=htmx
+        )
+
+    def dashboard_cold():
+        cache.clear()
+        return facilitator.get(f"/f/d/{d}/live/?rev=0&state=running&vikt=deltagare", headers=htmx)
+
+    counter = iter(range(10**9))
+    current = rev()  # the unchanged poll is measured before any of the writes below
+    kinds = {
+        "healthz": lambda: phone.get("/healthz"),
+        "poll 204 (unchanged)": lambda: phone.get(
+            f"/d/{d}/poll/?rev={current}&mode=open", headers=htmx
+        ),
+        "poll 200 (changed)": lambda: phone.get(f"/d/{d}/poll/?rev=0&mode=open", headers=htmx),
+        "page": lambda: phone.get(f"/d/{d}/"),
+        "join page": lambda: stranger.get(f"/j/{room.join_code}/"),
+        "join": lambda: stranger.post(
+            f"/j/{room.join_code}/",
+            {"group": str(participant.group_id), "name": f"Ny {next(counter)}"},
+        ),
+        "rank": rank,
+        "area": lambda: phone.post(
+            f"/d/{d}/area/", {"text": f"Nytt område {next(counter)}"}, headers=htmx
+        ),
+        "endorse": endorse,
+        "projector live 200": lambda: facilitator.get(
+            f"/f/d/{d}/projector/live/?rev=0&state=running", headers=htmx
+        ),
+        "dashboard live 200 (cold)": dashboard_cold,
+        "dashboard live 200 (warm)": lambda: facilitator.get(
+            f"/f/d/{d}/live/?rev=0&state=running&vikt=deltagare", headers=htmx
+        ),
+    }
+    expected = {"join": 303, "poll 204 (unchanged)": 204}
+    results = {}
+    for name, send in kinds.items():
+        stranger.cookies.clear()
+        response = send()
+        if response.status_code != expected.get(name, 200):
+            raise RuntimeError(f"{name}: {response.status_code} {response.content[:300]!r}")
+        cpu, wall = [], []
+        queries = count_queries(connection, send)
+        for _ in range(args.repeat if "cold" not in name else max(5, args.repeat // 5)):
+            if name == "join":
+                stranger.cookies.clear()
+            c0, w0 = time.process_time(), time.perf_counter()
+            send()
+            cpu.append((time.process_time() - c0) * 1000)
+            wall.append((time.perf_counter() - w0) * 1000)
+        results[name] = (statistics.median(cpu), statistics.median(wall), queries)
+
+    print(
+        f"\nCost per request, in-process, {args.participants} participants in "
+        f"{args.groups} groups ({args.participants // args.groups} per group), {label}"
+    )
+    print(f"{'request':28} {'CPU ms':>8} {'wall ms':>8} {'queries':>8}")
+    for name, (cpu, wall, queries) in results.items():
+        print(f"{name:28} {cpu:8.2f} {wall:8.2f} {queries:8}")
+    base = results["healthz"][0]
+    print(
+        f"unchanged poll / healthz, CPU: {results['poll 204 (unchanged)'][0] / base:.1f}×; "
+        f"changed poll / healthz: {results['poll 200 (changed)'][0] / base:.1f}×"
+    )
+    polls = args.participants / args.poll_seconds
+    for share in (1.0, 0.5, 0.1):
+        need = (
+            polls * share * results["poll 200 (changed)"][0]
+            + polls * (1 - share) * results["poll 204 (unchanged)"][0]
+        ) / 1000
+        print(
+            f"{args.participants} phones polling every {args.poll_seconds:.0f} s = "
+            f"{polls:.0f} polls/s; with {share:.0%} of them changed the polls alone need "
+            f"{need:.1f} cores of app server CPU"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The benchmark, small: so that bench/ cannot rot between the real runs.
+
+Runs bench/run.py as a subprocess for 20 phones over a few seconds against the
+production gunicorn it starts (its own SQLite file, or on a PostgreSQL run its own
+`…_bench_smoke` database), and checks its verdict: every phone joined, no errors,
+no lost writes. Latencies are not asserted here: that is what bench/RESULTS.md is for.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.db import connection
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def bench_database() -> list[str]:
+    if connection.vendor != "postgresql":
+        return []  # the runner makes a fresh SQLite file of its own
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/") + "_bench_smoke"
+    return ["--database", urlunsplit(url._replace(path="/" + name))]
+
+
+def test_bench_smoke(tmp_path):
+    report = tmp_path / "report.json"
+    command = [
+        sys.executable,
+        "-m",
+        "bench.run",
+        "--phones=20",
+        "--groups=4",
+        "--workers=2",
+        "--ramp=2",
+        "--active=4",
+        "--after-end=7",
+        "--throughput-seconds=0.3",
+        "--crowds=20",
+        f"--json={report}",
+        *bench_database(),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=240
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    numbers = json.loads(report.read_text())
+    assert numbers["run"]["phones_joined"] == 20
+    assert numbers["run"]["errors"] == 0
+    assert numbers["check"]["lost"] == 0
+    assert numbers["check"]["unexpected"] == 0
+    assert numbers["check"]["acknowledged"] > 20 * 5
+    # Every phone learned that the time was up and reloaded its page.
+    assert numbers["end"]["learned"] == 20
+    assert numbers["throughput"]["poll"]["requests"] > 0
+    assert "endpoint" in result.stdout

@@ -40,6 +40,8 @@ from discussions.models import ActivityProposal, Discussion, Group, MissingArea
 from discussions.services import Refused
 
 POLL_SECONDS = 2
+# The last minute shows in the warning colour, on the projector as on the phones.
+LOW_SECONDS = 60
 LIST_LIMIT = 15
 WHY_LIMIT = 4
 ENTRY_KINDS = {"area": MissingArea, "activity": ActivityProposal}
@@ -387,6 +389,7 @@ def _timer_context(discussion, now) -> dict:
         "running": state is timer.State.RUNNING,
         "paused": state is timer.State.PAUSED,
         "ended": state is timer.State.ENDED,
+        "low": state is timer.State.RUNNING and left <= LOW_SECONDS,
         # "End now" after the time ran out on its own makes that end final.
         "can_end": discussion.ended_at is None,
         "can_extend": discussion.ended_at is None,

@@ -1,8 +1,12 @@
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+_SQLITE_TEST_FILE = Path(tempfile.gettempdir()) / f"gransforum-test-{os.getpid()}.sqlite3"
 
 
 def pytest_configure(config):
@@ -12,6 +16,20 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # On SQLite the test database is a file, as in production, not memory: with an
+    # in-memory database Django hands the live server's request threads the test's
+    # own connection, so the browser tests' concurrent requests would share one
+    # connection and interleave their transactions. A file gives each thread its
+    # own connection, with the WAL and busy timeout of gransforum/env.py.
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        default["TEST"] = {**default.get("TEST", {}), "NAME": str(_SQLITE_TEST_FILE)}
+
+
+def pytest_unconfigure(config):
+    # Django removes the test database; SQLite's WAL files may outlive it.
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{_SQLITE_TEST_FILE}{suffix}").unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -36,6 +36,8 @@
       var clock = c.el.querySelector("[data-clock]");
       var text = mmss(left);
       if (clock && clock.textContent !== text) clock.textContent = text;
+      // The last minute in the warning colour (LOW_SECONDS in facilitator_views.py).
+      c.el.classList.toggle("f-timer-low", left > 0 && left <= 60);
       if (left === 0) {
         c.done = true;
         c.el.classList.remove("f-timer-running");

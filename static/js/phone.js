@@ -110,6 +110,58 @@
   });
   restoreDrafts(document);
 
+  /* --- Keyboard focus through a redrawn part -------------------------------- */
+  /* htmx puts focus back on the element with the same id after a swap. When that
+     element is gone (the card just ranked, "up" on what is now first, a withdrawn
+     entry), focus goes to the nearest control that makes sense instead of falling
+     back to the top of the page. */
+
+  var focusBefore = null;
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail.target;
+    focusBefore = null;
+    if (active && active !== document.body && target && target.id && target.contains(active)) {
+      var cards = Array.prototype.slice.call(target.querySelectorAll(".rec-card-button"));
+      focusBefore = { id: active.id || "", index: cards.indexOf(active), part: target.id };
+    }
+  });
+
+  // After the settle, when htmx has wired up the new buttons.
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var before = focusBefore;
+    focusBefore = null;
+    if (!before) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var part = document.getElementById(before.part);
+    if (!part) return;
+    var kind = before.id.split("-")[0];
+    var number = before.id.split("-")[1];
+    var candidates = [];
+    if (before.part === "ranking") {
+      var cards = part.querySelectorAll(".rec-card-button");
+      var ballotButtons = part.querySelectorAll(".ballot-actions button");
+      if (kind === "card") {
+        candidates.push(cards[Math.min(before.index, cards.length - 1)]);
+        candidates.push(ballotButtons[ballotButtons.length - 1]);
+      } else if (kind === "up") {
+        candidates.push(document.getElementById("down-" + number));
+      } else if (kind === "down") {
+        candidates.push(document.getElementById("up-" + number));
+      } else if (kind === "remove") {
+        candidates.push(document.getElementById("card-" + number));
+      }
+    }
+    candidates.push(part.querySelector("textarea, input:not([type=hidden]), select, button, a[href]"));
+    for (var i = 0; i < candidates.length; i++) {
+      if (candidates[i]) {
+        candidates[i].focus();
+        return;
+      }
+    }
+  });
+
   /* --- When a save does not reach the server -------------------------------- */
 
   function statusFor(event) {

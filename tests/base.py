@@ -8,8 +8,19 @@ groups ready to join.
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
-from discussions.models import Discussion, Group, Workshop
+from discussions.models import (
+    ActivityEndorsement,
+    ActivityProposal,
+    Discussion,
+    Group,
+    MissingArea,
+    MissingAreaEndorsement,
+    Participant,
+    Ranking,
+    Workshop,
+)
 from recommendations.models import RecommendationSet
 
 PASSWORD = "correct horse battery staple"
@@ -57,3 +68,49 @@ class BaseTestCase(TestCase):
         cls.other_table = Group.objects.create(
             discussion=cls.other_discussion, name="Bord 1", position=1
         )
+
+
+# --- Building answers directly (the phone's views are tested on their own) ---
+
+
+def add_participant(discussion, group, numbers=(), why="", name=""):
+    """A participant whose ballot ranks the recommendations with these numbers, best first."""
+    participant = Participant.objects.create(
+        discussion=discussion,
+        group=group,
+        display_name=name,
+        why=why,
+        ranked_at=timezone.now() if numbers else None,
+    )
+    recs = {r.number: r for r in discussion.recommendation_set.recommendations.all()}
+    Ranking.objects.bulk_create(
+        Ranking(participant=participant, recommendation=recs[n], position=i)
+        for i, n in enumerate(numbers, start=1)
+    )
+    return participant
+
+
+def add_area(participant, text, endorsers=(), **extra):
+    area = MissingArea.objects.create(
+        discussion=participant.discussion,
+        group=participant.group,
+        author=participant,
+        text=text,
+        **extra,
+    )
+    for endorser in endorsers:
+        MissingAreaEndorsement.objects.create(entry=area, participant=endorser)
+    return area
+
+
+def add_activity(participant, text, recommendation, endorsers=()):
+    activity = ActivityProposal.objects.create(
+        discussion=participant.discussion,
+        group=participant.group,
+        author=participant,
+        text=text,
+        recommendation=recommendation,
+    )
+    for endorser in endorsers:
+        ActivityEndorsement.objects.create(entry=activity, participant=endorser)
+    return activity

@@ -16,7 +16,6 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from discussions import control, export, ranking
 from discussions.management.commands.crowd import make_crowd
@@ -32,7 +31,7 @@ from discussions.models import (
     Workshop,
 )
 from recommendations.models import Recommendation, RecommendationSet
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, add_participant
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent / "docs" / "export-schema.json").read_text("utf-8")
@@ -55,23 +54,6 @@ FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)"]
 HIDDEN_AREA = "Ett dolt inlägg om något helt annat"
 HIDDEN_ACTIVITY = "Dold aktivitet som inte ska synas"
 NAMES = ["Åsa Ödegård", "Bjørn Ærø", "", "Kari", "", "Ola Nordmann"]
-
-
-def add_participant(discussion, group, numbers=(), why="", name=""):
-    """A participant whose ballot ranks the recommendations with these numbers, best first."""
-    participant = Participant.objects.create(
-        discussion=discussion,
-        group=group,
-        display_name=name,
-        why=why,
-        ranked_at=timezone.now() if numbers else None,
-    )
-    recs = {r.number: r for r in discussion.recommendation_set.recommendations.all()}
-    Ranking.objects.bulk_create(
-        Ranking(participant=participant, recommendation=recs[n], position=i)
-        for i, n in enumerate(numbers, start=1)
-    )
-    return participant
 
 
 def add_entry(model, author, text, endorsers=(), **extra):

@@ -9,8 +9,7 @@ learns which workshops exist), and a participant's cookie opens nothing.
 from django.urls import reverse
 
 from discussions.models import Discussion, Group, MissingArea, Workshop
-from tests.base import BaseTestCase
-from tests.test_results import add_area, add_participant
+from tests.base import BaseTestCase, add_area, add_participant
 
 LOGIN = reverse("login")
 

@@ -12,8 +12,7 @@ from django.utils import timezone
 from discussions import timer
 from discussions.management.commands.crowd import make_crowd
 from discussions.models import Discussion, Group
-from tests.base import BaseTestCase
-from tests.test_results import add_area, add_participant
+from tests.base import BaseTestCase, add_area, add_participant
 
 
 class LiveTestCase(BaseTestCase):

@@ -13,8 +13,7 @@ from discussions.models import (
     MissingAreaEndorsement,
 )
 from discussions.services import Refused
-from tests.base import BaseTestCase
-from tests.test_results import add_activity, add_area, add_participant
+from tests.base import BaseTestCase, add_activity, add_area, add_participant
 
 
 class ModerationTestCase(BaseTestCase):

@@ -14,8 +14,7 @@ from discussions.models import (
     Workshop,
 )
 from recommendations.models import RecommendationSet
-from tests.base import BaseTestCase
-from tests.test_results import add_area, add_participant
+from tests.base import BaseTestCase, add_area, add_participant
 
 
 def discussion_data(rec_set, **extra):

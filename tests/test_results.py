@@ -11,12 +11,10 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from discussions import control, ranking, results
 from discussions.management.commands.crowd import make_crowd
 from discussions.models import (
-    ActivityEndorsement,
     ActivityProposal,
     Discussion,
     MissingArea,
@@ -24,52 +22,7 @@ from discussions.models import (
     Participant,
     Ranking,
 )
-from tests.base import BaseTestCase
-
-# --- Helpers the facilitator tests use too --------------------------------------------
-
-
-def add_participant(discussion, group, numbers=(), why="", name=""):
-    """A participant whose ballot ranks the recommendations with these numbers, best first."""
-    participant = Participant.objects.create(
-        discussion=discussion,
-        group=group,
-        display_name=name,
-        why=why,
-        ranked_at=timezone.now() if numbers else None,
-    )
-    recs = {r.number: r for r in discussion.recommendation_set.recommendations.all()}
-    Ranking.objects.bulk_create(
-        Ranking(participant=participant, recommendation=recs[n], position=i)
-        for i, n in enumerate(numbers, start=1)
-    )
-    return participant
-
-
-def add_area(participant, text, endorsers=(), **extra):
-    area = MissingArea.objects.create(
-        discussion=participant.discussion,
-        group=participant.group,
-        author=participant,
-        text=text,
-        **extra,
-    )
-    for endorser in endorsers:
-        MissingAreaEndorsement.objects.create(entry=area, participant=endorser)
-    return area
-
-
-def add_activity(participant, text, recommendation, endorsers=()):
-    activity = ActivityProposal.objects.create(
-        discussion=participant.discussion,
-        group=participant.group,
-        author=participant,
-        text=text,
-        recommendation=recommendation,
-    )
-    for endorser in endorsers:
-        ActivityEndorsement.objects.create(entry=activity, participant=endorser)
-    return activity
+from tests.base import BaseTestCase, add_activity, add_area, add_participant
 
 
 def fresh(discussion):

@@ -49,6 +49,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--poll-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--profile", default="", help="a request's name: print where its CPU time goes (cProfile)"
+    )
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="gransforum-costs-"))
@@ -143,6 +146,8 @@ def main(argv=None) -> int:
         ),
     }
     expected = {"join": 303, "poll 204 (unchanged)": 204}
+    if args.profile:
+        return profile(kinds[args.profile], args.repeat)
     results = {}
     for name, send in kinds.items():
         stranger.cookies.clear()
@@ -183,6 +188,22 @@ def main(argv=None) -> int:
             f"{polls:.0f} polls/s; with {share:.0%} of them changed the polls alone need "
             f"{need:.1f} cores of app server CPU"
         )
+    return 0
+
+
+def profile(send, repeat: int) -> int:
+    import cProfile
+    import pstats
+
+    send()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        send()
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
     return 0
 
 

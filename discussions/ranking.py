@@ -40,6 +40,25 @@ type Weights = Sequence[Weight] | None
 MAX_KEMENY_ITEMS = 16
 
 
+@dataclass(slots=True)
+class _Tally:
+    """Integer counts over the ballots that share one weight.
+
+    Everything below is a weighted sum over ballots, so it can be counted in plain
+    ints per weight and multiplied by the weight once: exact (mid-ranks are halves,
+    so positions are counted doubled) and many times faster than adding a Fraction
+    per ballot. A room where every participant weighs the same is one tally.
+    """
+
+    weight: Number
+    ballots: int  # how many non-empty ballots have this weight
+    twice_positions: dict  # item -> sum of 2 × position (unranked: the mid-rank)
+    firsts: dict  # item -> ballots that rank it first
+    beats: dict  # a -> b -> ballots that put a above b
+    counts: dict  # item -> histogram as in position_counts
+    ties: int  # sum over ballots of t**3 - t, t = the number of unranked items
+
+
 @dataclass(frozen=True, slots=True)
 class _Election:
     """Validated input: the items, the non-empty ballots with their weights."""
@@ -47,10 +66,50 @@ class _Election:
     items: list[Item]
     ballots: list[tuple[tuple[Item, ...], Number]]
     zero: Number  # Fraction(0) or 0.0, so sums start in the right number type
+    tallies: list[_Tally]
 
     @property
     def n(self) -> int:
         return len(self.items)
+
+    def weighted(self, count) -> Number:
+        """Sum over the tallies of weight × count(tally), in the election's number type."""
+        return sum((t.weight * count(t) for t in self.tallies), self.zero)
+
+
+def _tallies(items: list[Item], ballots: list[tuple[tuple[Item, ...], Number]]) -> list[_Tally]:
+    n = len(items)
+    # The same ballot from many phones is counted once, with its multiplicity.
+    distinct: dict[Number, dict[tuple[Item, ...], int]] = {}
+    for ballot, weight in ballots:
+        same = distinct.setdefault(weight, {})
+        same[ballot] = same.get(ballot, 0) + 1
+    tallies = []
+    for weight, same in distinct.items():
+        twice = dict.fromkeys(items, 0)
+        firsts = dict.fromkeys(items, 0)
+        beats = {a: {b: 0 for b in items if b != a} for a in items}
+        counts = {item: [0] * (n + 1) for item in items}
+        ties = 0
+        for ranked, count in same.items():
+            k = len(ranked)
+            seen = set(ranked)
+            unranked = [item for item in items if item not in seen]
+            for index, a in enumerate(ranked):
+                twice[a] += 2 * (index + 1) * count
+                counts[a][index] += count
+                row = beats[a]
+                for b in ranked[index + 1 :]:
+                    row[b] += count
+                for b in unranked:
+                    row[b] += count
+            for item in unranked:
+                twice[item] += (k + 1 + n) * count
+                counts[item][n] += count
+            firsts[ranked[0]] += count
+            ties += ((n - k) ** 3 - (n - k)) * count
+        tallies.append(_Tally(weight, sum(same.values()), twice, firsts, beats, counts, ties))
+    return tallies
 
 
 def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Election:
@@ -82,32 +141,23 @@ def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Elec
             raise ValueError(f"ballot {index} ranks an item twice: {ballot!r}")
         if ballot:
             prepared.append((ballot, cast(weight)))
-    return _Election(items, prepared, cast(0))
+    return _Election(items, prepared, cast(0), _tallies(items, prepared))
 
 
-def _positions(items: Sequence[Item], ranked: tuple[Item, ...]) -> dict[Item, Fraction]:
-    """Position of every item in one ballot (1 = best).
-
-    The n - k unranked items share the free positions k+1..n, so each sits at their
-    average (k + 1 + n) / 2 — the usual "mid-rank" treatment of ties.
-    """
-    n, k = len(items), len(ranked)
-    unranked = Fraction(k + 1 + n, 2)
-    positions = dict.fromkeys(items, unranked)
-    for position, item in enumerate(ranked, start=1):
-        positions[item] = Fraction(position)
-    return positions
+def _half(twice: int) -> Fraction:
+    """A doubled count back to its value, exactly (a float weight makes it float)."""
+    return Fraction(twice, 2)
 
 
 # --- Scores -------------------------------------------------------------------------
 
 
 def _borda(e: _Election) -> dict[Item, Number]:
-    points = dict.fromkeys(e.items, e.zero)
-    for ranked, weight in e.ballots:
-        for item, position in _positions(e.items, ranked).items():
-            points[item] += weight * (e.n - position)
-    return points
+    # Per ballot an item earns n - position, so over a tally m·n - (sum of positions).
+    return {
+        item: e.weighted(lambda t, item=item: _half(2 * t.ballots * e.n - t.twice_positions[item]))
+        for item in e.items
+    }
 
 
 def borda(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> dict[Item, Number]:
@@ -123,14 +173,13 @@ def borda(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> d
 
 
 def _mean_rank(e: _Election) -> dict[Item, Number | None]:
-    total_weight = sum((weight for _, weight in e.ballots), e.zero)
+    total_weight = e.weighted(lambda t: t.ballots)
     if not e.ballots or total_weight == 0:
         return dict.fromkeys(e.items)
-    sums = dict.fromkeys(e.items, e.zero)
-    for ranked, weight in e.ballots:
-        for item, position in _positions(e.items, ranked).items():
-            sums[item] += weight * position
-    return {item: total / total_weight for item, total in sums.items()}
+    return {
+        item: e.weighted(lambda t, item=item: _half(t.twice_positions[item])) / total_weight
+        for item in e.items
+    }
 
 
 def mean_rank(
@@ -148,10 +197,7 @@ def mean_rank(
 
 
 def _first_places(e: _Election) -> dict[Item, Number]:
-    counts = dict.fromkeys(e.items, e.zero)
-    for ranked, weight in e.ballots:
-        counts[ranked[0]] += weight
-    return counts
+    return {item: e.weighted(lambda t, item=item: t.firsts[item]) for item in e.items}
 
 
 def first_places(
@@ -162,13 +208,10 @@ def first_places(
 
 
 def _position_counts(e: _Election) -> dict[Item, list[int]]:
-    counts = {item: [0] * (e.n + 1) for item in e.items}
-    for ranked, _ in e.ballots:
-        for position, item in enumerate(ranked):
-            counts[item][position] += 1
-        for item in set(e.items).difference(ranked):
-            counts[item][e.n] += 1
-    return counts
+    return {
+        item: [sum(t.counts[item][i] for t in e.tallies) for i in range(e.n + 1)]
+        for item in e.items
+    }
 
 
 def position_counts(items: Sequence[Item], ballots: Ballots) -> dict[Item, list[int]]:
@@ -181,14 +224,10 @@ def position_counts(items: Sequence[Item], ballots: Ballots) -> dict[Item, list[
 
 
 def _pairwise(e: _Election) -> dict[Item, dict[Item, Number]]:
-    d = {a: {b: e.zero for b in e.items if b != a} for a in e.items}
-    for ranked, weight in e.ballots:
-        seen = set(ranked)
-        unranked = [item for item in e.items if item not in seen]
-        for i, a in enumerate(ranked):
-            for b in (*ranked[i + 1 :], *unranked):
-                d[a][b] += weight
-    return d
+    return {
+        a: {b: e.weighted(lambda t, a=a, b=b: t.beats[a][b]) for b in e.items if b != a}
+        for a in e.items
+    }
 
 
 def pairwise(
@@ -307,14 +346,9 @@ def _kendalls_w(e: _Election) -> float | None:
     n, m = e.n, len(e.ballots)
     if m < 2 or n < 2:
         return None
-    rank_sums = dict.fromkeys(e.items, Fraction(0))
-    tie_correction = 0
-    for ranked, _ in e.ballots:
-        for item, position in _positions(e.items, ranked).items():
-            rank_sums[item] += position
-        # The unranked items are the only tie group of a ballot (t = 1 adds nothing).
-        t = n - len(ranked)
-        tie_correction += t**3 - t
+    rank_sums = {item: _half(sum(t.twice_positions[item] for t in e.tallies)) for item in e.items}
+    # The unranked items are the only tie group of a ballot (t = 1 adds nothing).
+    tie_correction = sum(t.ties for t in e.tallies)
     mean = Fraction(m * (n + 1), 2)
     s = sum((r - mean) ** 2 for r in rank_sums.values())
     denominator = m * m * (n**3 - n) - m * tie_correction
@@ -393,7 +427,7 @@ def summarise(items: Sequence[Item], ballots: Ballots, weights: Weights = None) 
     ]
     return Summary(
         ballots=len(e.ballots),
-        weight=sum((weight for _, weight in e.ballots), e.zero),
+        weight=e.weighted(lambda t: t.ballots),
         order=order,
         kemeny=consensus,
         w=_kendalls_w(e),

@@ -1,4 +1,4 @@
-"""Counting failed join attempts per client address, in Django's cache.
+"""Counting failed join attempts and logins per client address (an IPv6 /64), in Django's cache.
 
 With a shared cache (Redis) the count holds across every app server; with the
 default local-memory cache it is per process, which still slows a guesser down
@@ -6,6 +6,7 @@ on a single machine.
 """
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,11 +23,28 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def counted_address(address: str) -> str:
+    """What failures are counted under: an IPv4 address, or an IPv6 address's /64."""
+    # Why: one IPv6 client usually holds a whole /64, so per address it could take
+    # a fresh limit for every guess.
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((ip, 64), strict=False))
+
+
 def _key(scope: str, request, subject: str | None) -> str:
     # The subject (e.g. a username) replaces the address when given; hashed so
     # any text makes a valid cache key.
     who = (
-        client_address(request) if subject is None else hashlib.sha256(subject.encode()).hexdigest()
+        counted_address(client_address(request))
+        if subject is None
+        else hashlib.sha256(subject.encode()).hexdigest()
     )
     return f"rl:{scope}:{who}"
 

@@ -13,5 +13,7 @@ urlpatterns = [
     path("rekommendationer/", include("recommendations.urls")),
     path("konto/logga-in/", views.login, name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # Before admin.site.urls, so the admin's login URL takes the rate-limited view.
+    path(f"{settings.ADMIN_URL}login/", views.admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,4 +1,26 @@
-from django.test import TestCase
+import json
+
+from django.test import SimpleTestCase, TestCase, override_settings
+
+from tests.base import BaseTestCase
+from tests.test_settings import PRODUCTION, run_manage
+
+# Run in a process of its own with the production variables of test_settings.py
+# (DEBUG=false): settings that follow DEBUG are fixed when settings load, so
+# override_settings(DEBUG=False) cannot show them.
+PRODUCTION_REQUESTS = """
+import json
+from django.test import Client
+client = Client(HTTP_HOST="gransforum.example.org")
+health = client.get("/healthz", secure=True)
+chosen = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True)
+cookie = chosen.cookies["django_language"]
+print(json.dumps({
+    "hsts": health.get("Strict-Transport-Security"),
+    "referrer": health.get("Referrer-Policy"),
+    "language": [chosen.status_code, cookie.value, bool(cookie["secure"]), cookie["samesite"]],
+}))
+"""
 
 
 class SecurityHeaderTests(TestCase):
@@ -26,6 +48,44 @@ class SecurityHeaderTests(TestCase):
         self.assertNotIn(" hx-on", body)
         for tag in body.split("<script")[1:]:
             self.assertIn(" src=", tag.split(">")[0])
+
+    def test_referrer_policy_is_same_origin(self):
+        self.assertEqual(self.client.get("/")["Referrer-Policy"], "same-origin")
+
+    def test_language_cookie_is_samesite_lax_and_not_secure_with_debug_on(self):
+        response = self.client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        cookie = response.cookies["django_language"]
+        self.assertEqual((cookie.value, cookie["samesite"]), ("en", "Lax"))
+        self.assertFalse(cookie["secure"])  # development serves plain HTTP
+
+
+class ProductionHeaderTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        result = run_manage("shell", "-v", "0", "-c", PRODUCTION_REQUESTS, **PRODUCTION)
+        assert result.returncode == 0, result.stdout + result.stderr
+        cls.answers = json.loads(result.stdout.strip().splitlines()[-1])
+
+    def test_hsts_is_one_year_with_subdomains_and_preload(self):
+        self.assertEqual(self.answers["hsts"], "max-age=31536000; includeSubDomains; preload")
+
+    def test_referrer_policy_is_same_origin(self):
+        self.assertEqual(self.answers["referrer"], "same-origin")
+
+    def test_language_cookie_is_secure_and_samesite_lax(self):
+        self.assertEqual(self.answers["language"], [302, "en", True, "Lax"])
+
+
+@override_settings(DEBUG=False)  # the participant cookie reads DEBUG at each request
+class ParticipantCookieTests(BaseTestCase):
+    def test_participant_cookie_is_secure_httponly_and_samesite_lax_with_debug_off(self):
+        response = self.client.post("/j/VARM26/", {"group": self.table1.pk}, secure=True)
+        self.assertEqual(response.status_code, 303)
+        cookie = response.cookies[f"gf_p{self.discussion.pk}"]
+        self.assertTrue(cookie["secure"])
+        self.assertTrue(cookie["httponly"])
+        self.assertEqual(cookie["samesite"], "Lax")
 
 
 class HealthTests(TestCase):

@@ -31,6 +31,7 @@ import resource
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 from bench.client import Client, HTTPError, Response
 
@@ -267,7 +268,8 @@ class Phone(Session):
 
     @property
     def mode(self) -> str:
-        return (self.poll_path or "").rsplit("mode=", 1)[-1]
+        query = parse_qs(urlsplit(self.poll_path or "").query)
+        return query.get("mode", [""])[0]
 
     # -- the phone's life
 

@@ -15,7 +15,9 @@ def workshop_for_user(request, workshop_id) -> Workshop:
 
 def discussion_for_user(request, discussion_id) -> Discussion:
     discussion = (
-        Discussion.objects.select_related("workshop", "recommendation_set")
+        Discussion.with_live_revision(
+            Discussion.objects.select_related("workshop", "recommendation_set")
+        )
         .filter(pk=discussion_id, workshop__members=request.user)
         .first()
     )

@@ -1,7 +1,9 @@
 """Everything a facilitator changes, one function per action.
 
 Like discussions/services.py for participants: each write runs in one transaction
-that locks the discussion's row first and bumps its revision, and a request the app
+that locks the discussion's row first, exclusively (so it waits for the phones'
+writes in flight and holds off new ones), and bumps the discussion's revision,
+which every phone and screen compares; and a request the app
 will not carry out raises `Refused` with a message for people. The callers have already checked that
 the user may run this discussion.
 """
@@ -63,8 +65,9 @@ def run_timer(discussion_id: int, action: str, now=None) -> Discussion:
         raise Refused(_("Okänd knapp."), 400)
     with transaction.atomic():
         # Locked, so two facilitators pressing at once act one after the other on
-        # the clock as the first left it, instead of one overwriting the other.
-        discussion = Discussion.objects.select_for_update().get(pk=discussion_id)
+        # the clock as the first left it, instead of one overwriting the other; and
+        # "now" is read once the phones' writes in flight have committed.
+        discussion = lock_discussion(discussion_id)
         now = now or timezone.now()
         try:
             clock = transition(discussion.clock, now)
@@ -210,8 +213,11 @@ def delete_group(group: Group) -> None:
     try:
         with transaction.atomic():
             lock_discussion(group.discussion_id)
+            revision = Group.objects.filter(pk=group.pk).values_list("revision", flat=True).first()
             group.delete()
-            Discussion.bump_revision(group.discussion_id)
+            # The group's revision moves into the discussion's, so their sum (the
+            # live revision a dashboard compares) never falls back to an old value.
+            Discussion.bump_revision(group.discussion_id, by=1 + (revision or 0))
     except RestrictedError:
         # Someone joined (or wrote from) this group after the check above.
         raise Refused(

@@ -397,7 +397,7 @@ def _timer_context(discussion, now) -> dict:
 
 
 def _poll_url(name, discussion, state, **params) -> str:
-    query = urlencode({"rev": discussion.revision, "state": state, **params})
+    query = urlencode({"rev": discussion.live_revision, "state": state, **params})
     return f"{reverse(name, args=[discussion.pk])}?{query}"
 
 
@@ -408,14 +408,14 @@ def _unchanged(request, discussion_id) -> bool:
     own (no write, so no new revision): hence the timer state in the URL too.
     """
     row = (
-        Discussion.objects.filter(pk=discussion_id, workshop__members=request.user)
-        .only("revision", *TIMER_FIELDS)
+        Discussion.with_live_revision(Discussion.objects.only(*TIMER_FIELDS))
+        .filter(pk=discussion_id, workshop__members=request.user)
         .first()
     )
     if row is None:
         raise Http404("no such discussion")
     state = timer.state(row.clock, timezone.now()).value
-    return request.GET.get("rev") == str(row.revision) and request.GET.get("state") == state
+    return request.GET.get("rev") == str(row.live_revision) and request.GET.get("state") == state
 
 
 def _no_change():

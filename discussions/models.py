@@ -10,7 +10,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -142,8 +143,9 @@ class Discussion(models.Model):
     paused_seconds = models.FloatField(default=0)
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    # Bumped in the same transaction as every write that changes what a screen
-    # shows, so a poll can answer "nothing new" after one indexed lookup.
+    # Bumped in the same transaction as every facilitator write that changes what a
+    # screen shows. Participants' writes bump their group's revision instead (see
+    # Group.revision); live_revision() adds the two up.
     revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -208,9 +210,34 @@ class Discussion(models.Model):
         self.ended_at = clock.ended_at
 
     @classmethod
-    def bump_revision(cls, discussion_id: int) -> None:
+    def bump_revision(cls, discussion_id: int, by: int = 1) -> None:
         """Call inside the writing transaction; a conditional UPDATE, so no lost bump."""
-        cls.objects.filter(pk=discussion_id).update(revision=F("revision") + 1)
+        cls.objects.filter(pk=discussion_id).update(revision=F("revision") + by)
+
+    @staticmethod
+    def with_live_revision(queryset):
+        """Annotate `live_revision`: the discussion's revision plus all its groups'.
+
+        It changes with every write to the discussion, by anyone, so the dashboard and
+        the projector can answer "nothing new" after one query. Both terms only rise,
+        and deleting a group adds its revision to the discussion's (control.delete_group),
+        so the sum never comes back to a value a screen has already shown.
+        """
+        groups = (
+            Group.objects.filter(discussion=OuterRef("pk"))
+            .order_by()
+            .values("discussion")
+            .annotate(total=Sum("revision"))
+            .values("total")
+        )
+        return queryset.annotate(live_revision=F("revision") + Coalesce(Subquery(groups), Value(0)))
+
+    def get_live_revision(self) -> int:
+        return (
+            Discussion.with_live_revision(Discussion.objects.filter(pk=self.pk))
+            .values_list("live_revision", flat=True)
+            .get()
+        )
 
 
 class Group(models.Model):
@@ -221,6 +248,12 @@ class Group(models.Model):
     )
     name = models.CharField(_("namn"), max_length=NAME_MAX)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    # Bumped by every participant write that changes what this group's phones show
+    # (services.py). A phone compares it (plus the discussion's revision) to wake only
+    # for its own table, and writes at different tables never wait for each other's
+    # row lock: with one counter on the discussion, every write in a full hall queued
+    # behind the last one.
+    revision = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("grupp")
@@ -235,6 +268,11 @@ class Group(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def bump_revision(cls, group_id: int) -> None:
+        """Call last in the writing transaction: the row stays locked only until commit."""
+        cls.objects.filter(pk=group_id).update(revision=F("revision") + 1)
 
 
 class Participant(models.Model):

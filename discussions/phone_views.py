@@ -6,13 +6,19 @@ the page that changed (`phone.html#<part>`), and a refused request answers with
 that part too, with the typed text kept and the reason shown.
 """
 
+from dataclasses import dataclass
+from datetime import UTC
+
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -21,6 +27,7 @@ from discussions import ratelimit, results, services, timer
 from discussions.models import (
     ActivityProposal,
     Discussion,
+    Group,
     MissingArea,
     Participant,
     normalise_join_code,
@@ -30,6 +37,13 @@ from discussions.services import ENDORSEMENT_MODELS, ENTRY_MODELS, Refused
 COOKIE_SALT = "gransforum.participant"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 PHONE_POLL_SECONDS = 5
+# A phone redraws its table's lists at most this often per entry they hold, up to
+# LIST_REFRESH_MAX_SECONDS: at a table of six the lists follow every 5 s poll, in a
+# plenary "group" of fifty (100 entries) every 25 s. Redrawing costs the server in
+# proportion to the entries, and so does the bandwidth, so this keeps both flat
+# however large the groups; a phone's own writes always show at once.
+LIST_REFRESH_SECONDS_PER_ENTRY = 0.25
+LIST_REFRESH_MAX_SECONDS = 30
 
 
 # --- The cookie that ties a phone to its participant --------------------------
@@ -177,9 +191,16 @@ def _timer_context(discussion: Discussion, now) -> dict:
     }
 
 
-def _entries(participant: Participant, model):
+def _entries(participant: Participant, model) -> list[dict]:
+    """The table's entries of one kind (and the participant's own), ready to draw.
+
+    Plain dicts with everything a row needs worked out here, once: a list of a
+    hundred entries is drawn on many phones, and model instances and template
+    logic per entry were most of the cost.
+    """
     endorsement_model = ENDORSEMENT_MODELS[model]
-    qs = (
+    fields = {"rec_number": F("recommendation__number")} if model is ActivityProposal else {}
+    rows = (
         model.objects.filter(
             Q(group_id=participant.group_id) | Q(author=participant),
             discussion_id=participant.discussion_id,
@@ -193,10 +214,23 @@ def _entries(participant: Participant, model):
             ),
         )
         .order_by("created_at", "pk")
+        .values("pk", "text", "author_id", "n_endorsements", "endorsed", **fields)
     )
-    if model is ActivityProposal:
-        qs = qs.select_related("recommendation")
-    return list(qs)
+    kind = _kind_of(model)
+    # The URLs of each entry's buttons from one reverse() instead of three per entry.
+    base = reverse("entry_add", args=[participant.discussion_id, kind])
+    entries = list(rows)
+    for entry in entries:
+        entry["mine"] = entry.pop("author_id") == participant.pk
+        entry["id"] = f"{kind}-{entry['pk']}"
+        entry["endorse_url"] = f"{base}{entry['pk']}/endorse/"
+        entry["edit_url"] = f"{base}{entry['pk']}/edit/"
+        entry["withdraw_url"] = f"{base}{entry['pk']}/withdraw/"
+    return entries
+
+
+def _kind_of(model) -> str:
+    return next(kind for kind, m in ENTRY_MODELS.items() if m is model)
 
 
 def _ranking_context(participant: Participant, recs: list) -> dict:
@@ -250,21 +284,46 @@ def _recommendations(discussion: Discussion) -> list:
     return list(discussion.recommendation_set.recommendations.order_by("number"))
 
 
+def _lists_context(participant: Participant, revision: int, now) -> dict:
+    """The table's lists and the poll that keeps them fresh.
+
+    `revision` is the discussion's plus the group's, read before the lists are: a
+    write in between shows up one poll later, never the other way round.
+    """
+    discussion = participant.discussion
+    # Lazy: an htmx answer renders one part and should query only for it.
+    areas = SimpleLazyObject(lambda: _entries(participant, MissingArea))
+    activities = SimpleLazyObject(lambda: _entries(participant, ActivityProposal))
+    return {
+        "discussion": discussion,
+        "participant": participant,
+        "areas": areas,
+        "activities": activities,
+        "timer": _timer_context(discussion, now),
+        "mode": _mode(discussion, now),
+        "poll_seconds": PHONE_POLL_SECONDS,
+        "poll_query": SimpleLazyObject(
+            lambda: urlencode(
+                {
+                    "mode": _mode(discussion, now),
+                    "g": participant.group_id,
+                    "rev": revision,
+                    "at": int(now.timestamp()),
+                    "n": len(areas) + len(activities),
+                }
+            )
+        ),
+    }
+
+
 def _page_context(request, participant: Participant, recs=None, **extra) -> dict:
     discussion = participant.discussion
     now = timezone.now()
     recs = recs if recs is not None else _recommendations(discussion)
     context = {
-        "discussion": discussion,
-        "participant": participant,
+        **_lists_context(participant, discussion.revision + participant.group.revision, now),
         "recs": recs,
-        # Lazy: an htmx answer renders one part and should query only for it.
         "groups": SimpleLazyObject(lambda: list(discussion.groups.all())),
-        "areas": SimpleLazyObject(lambda: _entries(participant, MissingArea)),
-        "activities": SimpleLazyObject(lambda: _entries(participant, ActivityProposal)),
-        "timer": _timer_context(discussion, now),
-        "mode": _mode(discussion, now),
-        "poll_seconds": PHONE_POLL_SECONDS,
         # Only once the facilitator reveals them, so no group is swayed while it talks.
         "results": (
             SimpleLazyObject(lambda: results.for_phone(discussion, participant.group_id))
@@ -288,40 +347,94 @@ def phone(request, discussion_id):
 
 @require_GET
 def poll(request, discussion_id):
-    """Answer 204 after one lookup when the page is up to date; else the parts that changed.
+    """Answer 204 after one lookup when the lists are up to date; else redraw them.
 
-    The 204 carries the clock in a header, so every poll re-syncs the countdown.
+    The page polls with what it shows: its mode, its group, their revision, when
+    it was drawn and how many entries it holds (see LIST_REFRESH_SECONDS_PER_ENTRY).
+    Every answer carries the clock in a header, so every poll re-syncs the countdown.
     """
-    row = (
-        Discussion.objects.filter(pk=discussion_id)
-        .order_by()
-        .only(
-            "revision",
-            "results_revealed",
-            "duration_seconds",
-            "started_at",
-            "paused_at",
-            "paused_seconds",
-            "ended_at",
-        )
-        .first()
-    )
+    group_id = _int_or_none(request.GET.get("g"))
+    row = _poll_row(discussion_id, group_id or 0)
     # The cookie is checked by its signature alone here: no query on the fast path.
     if row is None or _participant_id(request, discussion_id) is None:
         raise Http404("no participant")
     now = timezone.now()
-    mode = _mode(row, now)
-    if request.GET.get("mode") != mode:
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    if request.GET.get("rev") == str(row.revision):
+    if request.GET.get("mode") != _mode(row, now) or row.group_revision is None:
+        # The page itself must change (the clock's state, the results, or the
+        # group is not there): the phone reloads it.
+        return _refresh()
+    revision = row.revision + row.group_revision
+    if request.GET.get("rev") == str(revision) or not _lists_due(request, now):
         response = HttpResponse(status=204)
         _clock_header(response, row, now)
         return response
     participant = _participant_or_404(request, discussion_id)
-    response = render(request, "discussions/phone_poll.html", _page_context(request, participant))
+    if participant.group_id != group_id:
+        return _refresh()  # moved to another table from another tab
+    context = _lists_context(participant, revision, now)
+    response = render(request, "discussions/phone_poll.html", context)
     _clock_header(response, row, now)
+    return response
+
+
+@dataclass(frozen=True, slots=True)
+class _PollRow:
+    """What the poll's one query reads; quacks like a Discussion for _mode and the clock."""
+
+    revision: int
+    results_revealed: bool
+    clock: timer.Clock
+    group_revision: int | None  # None: no such group in this discussion
+
+
+def _poll_row(discussion_id: int, group_id: int) -> _PollRow | None:
+    """One query through a cursor: the ORM took longer to build it than the answer took.
+
+    Every phone asks this every 5 s, so it is the hottest path of the app.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.revision, d.results_revealed, d.duration_seconds, d.started_at,"
+            " d.paused_at, d.paused_seconds, d.ended_at, g.revision"
+            f" FROM {Discussion._meta.db_table} d LEFT JOIN {Group._meta.db_table} g"
+            " ON g.id = %s AND g.discussion_id = d.id WHERE d.id = %s",
+            [group_id, discussion_id],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    revision, revealed, duration, started, paused, paused_seconds, ended, group_revision = found
+    clock = timer.Clock(
+        duration_seconds=duration,
+        started_at=_db_datetime(started),
+        paused_at=_db_datetime(paused),
+        paused_seconds=paused_seconds,
+        ended_at=_db_datetime(ended),
+    )
+    return _PollRow(revision, bool(revealed), clock, group_revision)
+
+
+def _db_datetime(value):
+    """A datetime column as the ORM would give it: SQLite hands back naive UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _lists_due(request, now) -> bool:
+    """Whether the page's lists have waited long enough to be redrawn (see the top)."""
+    drawn_at = _int_or_none(request.GET.get("at")) or 0
+    entries = _int_or_none(request.GET.get("n")) or 0
+    wait = min(LIST_REFRESH_MAX_SECONDS, entries * LIST_REFRESH_SECONDS_PER_ENTRY)
+    # Up to 20 entries the wait is shorter than the poll itself: redraw on every poll.
+    return wait <= PHONE_POLL_SECONDS or now.timestamp() - drawn_at >= wait
+
+
+def _refresh():
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
     return response
 
 
@@ -421,9 +534,7 @@ def change_group(request, discussion_id):
 def redirect_or_refresh(request, participant):
     if request.htmx:
         # The whole page depends on the group: reload it.
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
+        return _refresh()
     return HttpResponseRedirect(reverse("phone", args=[participant.discussion_id]), status=303)
 
 

@@ -1,11 +1,20 @@
 """Everything a participant writes, one function per action.
 
-Each write runs in one transaction that first locks the discussion's row and
-then bumps its revision, so a poll that sees the old revision knows nothing
-changed. Locking the discussion first, in every write here and in
-control.py, gives one lock order (no deadlocks) and puts each write either
-wholly before or wholly after the facilitator's "end now": a save that reads
-"running" cannot commit after the end did. Every function is
+Each write runs in one transaction that takes, in this order, the discussion's
+write lock *shared*, the participant's row, and last (by bumping its revision)
+the group's row, so a poll that sees the old revision knows nothing changed. The
+order is the same everywhere (control.py takes the discussion's lock exclusively
+and never a participant's row), so there are no deadlocks, and:
+
+- the shared lock lets writes from the whole hall run side by side, yet puts
+  each of them wholly before or wholly after a facilitator's write such as "end
+  now", which takes it exclusively: a save that reads "running" cannot commit
+  after the end did;
+- the participant's row serialises two tabs of one phone;
+- a group's row is held only from the bump to the commit, and only by writes
+  at that table.
+
+Every function is
 idempotent where a phone may send the same request twice (a double tap, a retry
 after a lost response): the ballot is replaced as a whole, an endorsement says
 whether it should exist, and an entry the author already wrote is not written
@@ -17,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,11 +126,12 @@ def save_ranking(participant: Participant, order: list[int], recommendations: li
     """
     recs = {r.number: r for r in recommendations}
     with transaction.atomic():
-        # The lock also serialises two tabs of the same phone: the second waits,
-        # then replaces the ballot the first wrote. Without it both would delete
-        # the old rows and both insert, and one would hit the unique constraint
-        # on position (tests/concurrency shows both).
-        require_open(lock_discussion(participant.discussion_id))
+        # The participant's lock serialises two tabs of the same phone: the second
+        # waits, then replaces the ballot the first wrote. Without it both would
+        # delete the old rows and both insert, and one would hit the unique
+        # constraint on position (tests/concurrency shows both).
+        locked = lock_for_participant(participant)
+        require_open(locked)
         current = list(
             Ranking.objects.filter(participant=participant)
             .order_by("position")
@@ -136,16 +146,17 @@ def save_ranking(participant: Participant, order: list[int], recommendations: li
         )
         participant.ranked_at = timezone.now() if order else None
         Participant.objects.filter(pk=participant.pk).update(ranked_at=participant.ranked_at)
-        Discussion.bump_revision(participant.discussion_id)
+        Group.bump_revision(locked.locked_group_id)
     return True
 
 
 def save_why(participant: Participant, text: str) -> bool:
     with transaction.atomic():
-        require_open(lock_discussion(participant.discussion_id))
+        locked = lock_for_participant(participant)
+        require_open(locked)
         changed = Participant.objects.filter(pk=participant.pk).exclude(why=text).update(why=text)
         if changed:
-            Discussion.bump_revision(participant.discussion_id)
+            Group.bump_revision(locked.locked_group_id)
     participant.why = text
     return bool(changed)
 
@@ -155,13 +166,16 @@ def change_group(participant: Participant, group_id: int, display_name: str) -> 
     if group is None:
         raise Refused(_("Välj en av grupperna i listan."))
     with transaction.atomic():
-        discussion = lock_discussion(participant.discussion_id)
-        if timer.state(discussion.clock, timezone.now()) is timer.State.ENDED:
+        locked = lock_for_participant(participant)
+        if timer.state(locked.clock, timezone.now()) is timer.State.ENDED:
             raise Refused(
                 _("Tiden är ute. Diskussionen är avslutad och inga fler svar tas emot."), 409
             )
         Participant.objects.filter(pk=participant.pk).update(group=group, display_name=display_name)
-        Discussion.bump_revision(participant.discussion_id)
+        # Both tables see the change; in id order, so two phones moving in opposite
+        # directions cannot each hold the row the other waits for.
+        for group_id in sorted({locked.locked_group_id, group.pk}):
+            Group.bump_revision(group_id)
     participant.group = group
     participant.display_name = display_name
 
@@ -171,11 +185,11 @@ def join(discussion: Discussion, group_id: int | None, display_name: str) -> Par
     if group is None:
         raise Refused(_("Välj din grupp (ditt bord) i listan."))
     with transaction.atomic():
-        lock_discussion(discussion.pk)
+        lock_discussion_shared(discussion.pk)
         participant = Participant.objects.create(
             discussion=discussion, group=group, display_name=display_name
         )
-        Discussion.bump_revision(discussion.pk)
+        Group.bump_revision(group.pk)
     return participant
 
 
@@ -187,37 +201,38 @@ def add_entry(participant: Participant, model, text: str, recommendation=None):
     """Add a missing area or an activity; the same text twice from one author is one entry."""
     extra = {"recommendation": recommendation} if model is ActivityProposal else {}
     with transaction.atomic():
-        require_open(lock_discussion(participant.discussion_id))
+        locked = lock_for_participant(participant)
+        require_open(locked)
         existing = model.objects.filter(author=participant, text=text, **extra).first()
         if existing is not None:
             return existing
         entry = model.objects.create(
             discussion_id=participant.discussion_id,
-            group_id=participant.group_id,
+            group_id=locked.locked_group_id,
             author=participant,
             text=text,
             **extra,
         )
-        Discussion.bump_revision(participant.discussion_id)
+        Group.bump_revision(locked.locked_group_id)
     return entry
 
 
 def edit_entry(participant: Participant, entry, text: str, recommendation=None) -> None:
     with transaction.atomic():
-        require_open(lock_discussion(participant.discussion_id))
+        require_open(lock_for_participant(participant))
         fields = {"text": text, "updated_at": timezone.now()}
         if recommendation is not None:
             fields["recommendation"] = recommendation
-        type(entry).objects.filter(pk=entry.pk, author=participant).update(**fields)
-        Discussion.bump_revision(participant.discussion_id)
+        if type(entry).objects.filter(pk=entry.pk, author=participant).update(**fields):
+            Group.bump_revision(entry.group_id)
 
 
 def withdraw_entry(participant: Participant, entry) -> None:
     with transaction.atomic():
-        require_open(lock_discussion(participant.discussion_id))
+        require_open(lock_for_participant(participant))
         deleted, _rows = type(entry).objects.filter(pk=entry.pk, author=participant).delete()
         if deleted:
-            Discussion.bump_revision(participant.discussion_id)
+            Group.bump_revision(entry.group_id)
 
 
 @dataclass
@@ -231,10 +246,10 @@ def endorse(participant: Participant, entry, want: bool) -> EndorseResult:
     model = type(entry)
     endorsement_model = ENDORSEMENT_MODELS[model]
     with transaction.atomic():
-        require_open(lock_discussion(participant.discussion_id))
-        # Read under the discussion's lock: a facilitator's merge holds it too,
-        # so an endorsement lands either before the merge (and is moved with the
-        # others) or after it, on the entry it was merged into.
+        require_open(lock_for_participant(participant))
+        # Read under the discussion's shared lock: a facilitator's merge holds it
+        # exclusively, so an endorsement lands either before the merge (and is moved
+        # with the others) or after it, on the entry it was merged into.
         target = model.objects.get(pk=entry.pk)
         if target.merged_into_id is not None:
             target = model.objects.get(pk=target.merged_into_id)
@@ -247,20 +262,74 @@ def endorse(participant: Participant, entry, want: bool) -> EndorseResult:
                 except IntegrityError:
                     # The same +1 from another tab got there first: already done.
                     return EndorseResult(target.pk, True)
-                Discussion.bump_revision(participant.discussion_id)
+                # The count shows on the entry's table (which may not be the endorser's).
+                Group.bump_revision(target.group_id)
         elif mine.delete()[0]:
-            Discussion.bump_revision(participant.discussion_id)
+            Group.bump_revision(target.group_id)
     return EndorseResult(target.pk, want)
 
 
-def lock_discussion(discussion_id: int) -> Discussion:
-    """Lock the discussion's row for this transaction and read its clock as it is now.
+# --- Locks (the order is in the module's docstring) ------------------------------
+#
+# On SQLite, where row locks do not exist, the IMMEDIATE transactions of settings.py
+# serialise all writes instead.
 
-    Every write takes this lock first. On SQLite, where select_for_update does
-    nothing, the IMMEDIATE transactions of settings.py serialise writes instead.
+CLOCK_FIELDS = ("duration_seconds", "started_at", "paused_at", "paused_seconds", "ended_at")
+
+
+def lock_discussion(discussion_id: int) -> Discussion:
+    """A facilitator's lock: the discussion, exclusively, with its clock as it is now.
+
+    It waits for the participant writes in flight and holds off new ones until it
+    commits (see _discussion_lock).
     """
-    return (
-        Discussion.objects.select_for_update()
-        .only("duration_seconds", "started_at", "paused_at", "paused_seconds", "ended_at")
-        .get(pk=discussion_id)
+    _discussion_lock(discussion_id, shared=False)
+    return Discussion.objects.select_for_update().only(*CLOCK_FIELDS).get(pk=discussion_id)
+
+
+# A PostgreSQL advisory lock per discussion, rather than FOR SHARE on its row: row
+# share locks let every new writer in beside the ones already there, so with a hall
+# writing without pause "end now" waited behind them for minutes (the end-race test
+# hung). The lock manager queues a shared request behind a waiting exclusive one.
+_ADVISORY_LOCK_SPACE = 0x6766  # "gf": the first key, so other apps' locks never clash
+
+
+def _discussion_lock(discussion_id: int, *, shared: bool) -> None:
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [_ADVISORY_LOCK_SPACE, discussion_id])
+
+
+def lock_discussion_shared(discussion_id: int) -> None:
+    """The discussion's lock, shared: for a join, which has no participant row yet."""
+    _discussion_lock(discussion_id, shared=True)
+
+
+def lock_for_participant(participant: Participant) -> Discussion:
+    """The discussion's lock shared, then the participant's row; the clock as it is now.
+
+    Returns the discussion with its clock, read after the lock (a new snapshot, so
+    an "end now" that committed while this waited is seen), and `locked_group_id`:
+    the participant's group as committed (another tab may just have changed it).
+    """
+    _discussion_lock(participant.discussion_id, shared=True)
+    sql = (
+        f"SELECT {_columns()}, p.group_id AS locked_group_id "
+        f"FROM {Participant._meta.db_table} p "
+        f"JOIN {Discussion._meta.db_table} d ON d.id = p.discussion_id WHERE p.id = %s"
     )
+    if connection.vendor == "postgresql":
+        # Django's select_for_update cannot name one table of a join in raw SQL.
+        sql += " FOR NO KEY UPDATE OF p"
+    # raw() rather than a cursor: the clock's datetimes come back converted.
+    found = list(Discussion.objects.raw(sql, [participant.pk]))
+    if not found:
+        # Deleted since the view loaded it (the facilitator deleted the data).
+        raise Refused(_("Det här finns inte längre. Ladda om sidan."), 404)
+    return found[0]
+
+
+def _columns() -> str:
+    return ", ".join(f"d.{connection.ops.quote_name(f)}" for f in ("id", *CLOCK_FIELDS))

@@ -108,7 +108,12 @@ class AccessTableTests(BaseTestCase):
             Row("set_language", method="post", data={"language": "nb"}, expect=everyone(302)),
             # The phone
             Row("phone", d, expect=phone_only(200)),
-            Row("phone_poll", d, query="rev=0&mode=open", expect=phone_only(200)),
+            Row(
+                "phone_poll",
+                d,
+                query=f"rev=0&mode=open&g={self.table1.pk}",
+                expect=phone_only(200),
+            ),
             Row("phone_rank", d, "post", {"order": "1,2"}, phone_only(303)),
             Row("phone_why", d, "post", {"why": "Pendling"}, phone_only(303)),
             Row("phone_group", d, "post", {"group": self.table2.pk}, phone_only(303)),

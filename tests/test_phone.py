@@ -13,6 +13,7 @@ from discussions.models import (
     ActivityEndorsement,
     ActivityProposal,
     Discussion,
+    Group,
     MissingArea,
     MissingAreaEndorsement,
     Participant,
@@ -62,7 +63,8 @@ class PhoneTestCase(BaseTestCase):
         )
 
     def revision(self):
-        return Discussion.objects.get(pk=self.discussion.pk).revision
+        """The live revision: the discussion's plus all its groups'."""
+        return self.discussion.get_live_revision()
 
 
 class JoinTests(PhoneTestCase):
@@ -494,21 +496,33 @@ class PollTests(PhoneTestCase):
         self.p = self.join()
         self.start()
 
-    def poll(self, rev=None, mode="open", client=None):
-        rev = self.revision() if rev is None else rev
-        return (client or self.client).get(self.url("poll/"), {"rev": rev, "mode": mode}, **HX)
+    def phone_revision(self, group=None):
+        """What this phone's page compares: the discussion's revision plus its group's."""
+        group = Group.objects.get(pk=(group or self.table1).pk)
+        return Discussion.objects.get(pk=self.discussion.pk).revision + group.revision
+
+    def poll(self, rev=None, mode="open", client=None, group=None, at=0, n=0):
+        query = {
+            "rev": self.phone_revision(group) if rev is None else rev,
+            "mode": mode,
+            "g": (group or self.table1).pk,
+            "at": at,
+            "n": n,
+        }
+        return (client or self.client).get(self.url("poll/"), query, **HX)
 
     def test_unchanged_poll_is_a_204_after_one_query(self):
-        rev = self.revision()
+        rev = self.phone_revision()
         with self.assertNumQueries(1):
             response = self.poll(rev=rev)
         self.assertEqual(response.status_code, 204)
+        self.assertNotIn("HX-Refresh", response)
         state, seconds = response["X-Timer"].split()
         self.assertEqual(state, "running")
         self.assertLessEqual(int(seconds), 1200)
 
     def test_changed_poll_sends_the_parts_out_of_band(self):
-        rev = self.revision()
+        rev = self.phone_revision()
         other = self.client_class()
         self.join(client=other)
         other.post(self.url("area/"), {"text": "Kultur"})
@@ -517,7 +531,51 @@ class PollTests(PhoneTestCase):
         body = response.content.decode()
         self.assertIn("Kultur", body)
         self.assertIn('id="areas-list" class="entries" hx-swap-oob="true"', body)
-        self.assertIn(f"rev={self.revision()}", body)
+        self.assertIn(f"rev={self.phone_revision()}&amp;", body)
+        self.assertIn(f"g={self.table1.pk}&amp;", body)
+
+    def test_a_write_at_another_table_does_not_wake_this_phone(self):
+        rev = self.phone_revision()
+        other = self.client_class()
+        self.join(client=other, group=self.table2)
+        other.post(self.url("area/"), {"text": "Kultur"})
+        other.post(self.url("rank/"), {"order": "3,1"})
+        self.assertGreater(self.revision(), rev)  # the dashboard does see it
+        self.assertEqual(self.poll(rev=rev).status_code, 204)
+        # The facilitator's changes reach every table.
+        self.client.force_login(self.alice)
+        MissingArea.objects.update(hidden=True)
+        Discussion.bump_revision(self.discussion.pk)
+        self.assertEqual(self.poll(rev=rev).status_code, 200)
+
+    def test_long_lists_are_redrawn_at_most_every_few_seconds(self):
+        rev = self.phone_revision()
+        other = self.client_class()
+        self.join(client=other)
+        other.post(self.url("area/"), {"text": "Kultur"})
+        now = int(timezone.now().timestamp())
+        # Drawn just now with 100 entries: the change waits (25 s at 0.25 s per entry).
+        waiting = self.poll(rev=rev, at=now, n=100)
+        self.assertEqual(waiting.status_code, 204)
+        self.assertIn("X-Timer", waiting)
+        # The same page 26 s later, or a short list, gets the change.
+        self.assertEqual(self.poll(rev=rev, at=now - 26, n=100).status_code, 200)
+        self.assertEqual(self.poll(rev=rev, at=now, n=4).status_code, 200)
+        # Nothing waits forever: 30 s is the most.
+        self.assertEqual(self.poll(rev=rev, at=now - 31, n=10_000).status_code, 200)
+
+    def test_a_page_drawn_for_another_group_reloads(self):
+        """Moved to table 2 in another tab: this tab's page is out of date as a whole."""
+        other_tab = self.client_class()
+        other_tab.cookies = self.client.cookies
+        other_tab.post(self.url("group/"), {"group": self.table2.pk})
+        response = self.poll(rev=0, group=self.table1)
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["HX-Refresh"], "true")
+
+    def test_a_group_that_is_not_in_the_discussion_reloads(self):
+        response = self.poll(rev=0, group=self.other_table)
+        self.assertEqual(response["HX-Refresh"], "true")
 
     def test_a_change_of_mode_reloads_the_page(self):
         self.end()

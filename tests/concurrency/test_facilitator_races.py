@@ -19,7 +19,7 @@ from discussions.models import (
     MissingAreaEndorsement,
     Participant,
 )
-from tests.concurrency.threads import _no_lock, at_once, ballot, fresh
+from tests.concurrency.threads import _no_lock, _no_participant_lock, at_once, ballot, fresh
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -74,7 +74,7 @@ def test_nothing_is_accepted_after_the_end(room):
 def test_without_the_lock_answers_slip_in_after_the_end(room):
     discussion, participants, recs = room
     slipped = 0
-    with mock.patch.object(services, "lock_discussion", _no_lock):
+    with mock.patch.object(services, "lock_for_participant", _no_participant_lock):
         for _ in range(5):
             late, _lost, _told = _race_the_end(discussion, participants, recs)
             slipped += late
@@ -128,7 +128,7 @@ def test_without_the_lock_a_merge_loses_endorsements(room):
     discussion, participants, _ = room
     lost = 0
     with (
-        mock.patch.object(services, "lock_discussion", _no_lock),
+        mock.patch.object(services, "lock_for_participant", _no_participant_lock),
         mock.patch.object(control, "lock_discussion", _no_lock),
     ):
         for _ in range(5):

@@ -17,7 +17,13 @@ from discussions.models import (
     MissingAreaEndorsement,
     Ranking,
 )
-from tests.concurrency.threads import _no_lock, at_once, ballot, fresh, revision
+from tests.concurrency.threads import (
+    _no_participant_lock,
+    at_once,
+    ballot,
+    fresh,
+    revision,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +71,7 @@ def test_two_tabs_of_one_phone_leave_one_whole_ballot(room):
 def test_without_the_lock_two_tabs_collide(room):
     """The check the test above can fail: take the lock away and the race shows."""
     _, participants, recs = room
-    with mock.patch.object(services, "lock_discussion", _no_lock):
+    with mock.patch.object(services, "lock_for_participant", _no_participant_lock):
         failures, mixed = _two_tabs(participants[0], recs, rounds=25)
     assert failures + mixed > 0
 

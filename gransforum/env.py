@@ -49,6 +49,9 @@ def parse_database_url(url: str, base_dir: Path) -> dict:
     sqlite:///relative/path.sqlite3 (relative to the project folder),
     sqlite:////absolute/path.sqlite3, and postgres://user:password@host:port/name
     (postgresql:// too; query parameters become connection OPTIONS, e.g. sslmode).
+    Two parameters are for PgBouncer in transaction pooling mode (README):
+    disable_server_side_cursors=true sets Django's DISABLE_SERVER_SIDE_CURSORS, and
+    prepare_threshold=none turns off psycopg's automatic prepared statements.
     """
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -62,7 +65,22 @@ def parse_database_url(url: str, base_dir: Path) -> dict:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ImproperlyConfiguredEnv("DATABASE_URL names no PostgreSQL database")
+        options = dict(parse_qsl(parts.query))
+        disable_cursors = _flag(
+            "disable_server_side_cursors", options.pop("disable_server_side_cursors", "false")
+        )
+        if "prepare_threshold" in options:
+            raw = options["prepare_threshold"]
+            if raw.lower() == "none":
+                options["prepare_threshold"] = None
+            elif raw.isdigit():
+                options["prepare_threshold"] = int(raw)
+            else:
+                raise ImproperlyConfiguredEnv(
+                    f"DATABASE_URL: prepare_threshold must be a number or none, not {raw!r}"
+                )
         return {
+            "DISABLE_SERVER_SIDE_CURSORS": disable_cursors,
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
             "USER": unquote(parts.username or ""),
@@ -73,11 +91,19 @@ def parse_database_url(url: str, base_dir: Path) -> dict:
             # whole unchanged poll. Health checks drop a connection that died.
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": dict(parse_qsl(parts.query)),
+            "OPTIONS": options,
         }
     raise ImproperlyConfiguredEnv(
         f"DATABASE_URL must start with sqlite:// or postgres://, not {parts.scheme or url!r}://"
     )
+
+
+def _flag(name: str, raw: str) -> bool:
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfiguredEnv(f"DATABASE_URL: {name} must be true or false, not {raw!r}")
 
 
 def sqlite_database(path: Path) -> dict:

@@ -36,6 +36,21 @@ def test_postgres_url():
     assert db["CONN_MAX_AGE"] > 0
 
 
+def test_pgbouncer_transaction_pooling_parameters():
+    db = parse_database_url(
+        "postgres://gf@pgbouncer:6432/gf?disable_server_side_cursors=true&prepare_threshold=none",
+        BASE,
+    )
+    assert db["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert db["OPTIONS"] == {"prepare_threshold": None}
+    plain = parse_database_url("postgres://gf@db/gf?prepare_threshold=5", BASE)
+    assert plain["DISABLE_SERVER_SIDE_CURSORS"] is False
+    assert plain["OPTIONS"] == {"prepare_threshold": 5}
+    for bad in ("disable_server_side_cursors=perhaps", "prepare_threshold=many"):
+        with pytest.raises(ImproperlyConfiguredEnv):
+            parse_database_url(f"postgres://gf@db/gf?{bad}", BASE)
+
+
 def test_postgresql_scheme_and_no_port():
     db = parse_database_url("postgresql://postgres@127.0.0.1/gf", BASE)
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["PORT"]) == ("gf", "postgres", "", "")

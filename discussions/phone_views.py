@@ -11,7 +11,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from discussions import ratelimit, results, services, timer
+from discussions import phone_lists, ratelimit, results, services, timer
 from discussions.models import (
     ActivityProposal,
     Discussion,
@@ -32,7 +32,7 @@ from discussions.models import (
     Participant,
     normalise_join_code,
 )
-from discussions.services import ENDORSEMENT_MODELS, ENTRY_MODELS, Refused
+from discussions.services import ENTRY_MODELS, Refused
 
 COOKIE_SALT = "gransforum.participant"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
@@ -191,48 +191,6 @@ def _timer_context(discussion: Discussion, now) -> dict:
     }
 
 
-def _entries(participant: Participant, model) -> list[dict]:
-    """The table's entries of one kind (and the participant's own), ready to draw.
-
-    Plain dicts with everything a row needs worked out here, once: a list of a
-    hundred entries is drawn on many phones, and model instances and template
-    logic per entry were most of the cost.
-    """
-    endorsement_model = ENDORSEMENT_MODELS[model]
-    fields = {"rec_number": F("recommendation__number")} if model is ActivityProposal else {}
-    rows = (
-        model.objects.filter(
-            Q(group_id=participant.group_id) | Q(author=participant),
-            discussion_id=participant.discussion_id,
-            hidden=False,
-            merged_into__isnull=True,
-        )
-        .annotate(
-            n_endorsements=Count("endorsements", distinct=True),
-            endorsed=Exists(
-                endorsement_model.objects.filter(entry=OuterRef("pk"), participant=participant)
-            ),
-        )
-        .order_by("created_at", "pk")
-        .values("pk", "text", "author_id", "n_endorsements", "endorsed", **fields)
-    )
-    kind = _kind_of(model)
-    # The URLs of each entry's buttons from one reverse() instead of three per entry.
-    base = reverse("entry_add", args=[participant.discussion_id, kind])
-    entries = list(rows)
-    for entry in entries:
-        entry["mine"] = entry.pop("author_id") == participant.pk
-        entry["id"] = f"{kind}-{entry['pk']}"
-        entry["endorse_url"] = f"{base}{entry['pk']}/endorse/"
-        entry["edit_url"] = f"{base}{entry['pk']}/edit/"
-        entry["withdraw_url"] = f"{base}{entry['pk']}/withdraw/"
-    return entries
-
-
-def _kind_of(model) -> str:
-    return next(kind for kind, m in ENTRY_MODELS.items() if m is model)
-
-
 def _ranking_context(participant: Participant, recs: list) -> dict:
     """The ballot and, for every button, the whole ballot it would save.
 
@@ -284,22 +242,28 @@ def _recommendations(discussion: Discussion) -> list:
     return list(discussion.recommendation_set.recommendations.order_by("number"))
 
 
-def _lists_context(participant: Participant, revision: int, now) -> dict:
+def _lists_context(request, participant: Participant, revisions: tuple[int, int], now) -> dict:
     """The table's lists and the poll that keeps them fresh.
 
-    `revision` is the discussion's plus the group's, read before the lists are: a
+    `revisions` are the discussion's and the group's, read before the lists are: a
     write in between shows up one poll later, never the other way round.
     """
     discussion = participant.discussion
+    timer_context = _timer_context(discussion, now)
+
+    def drawn(model):
+        open_ = timer_context["open"]
+        return phone_lists.draw(request, participant, model, revisions=revisions, open=open_)
+
     # Lazy: an htmx answer renders one part and should query only for it.
-    areas = SimpleLazyObject(lambda: _entries(participant, MissingArea))
-    activities = SimpleLazyObject(lambda: _entries(participant, ActivityProposal))
+    areas = SimpleLazyObject(lambda: drawn(MissingArea))
+    activities = SimpleLazyObject(lambda: drawn(ActivityProposal))
     return {
         "discussion": discussion,
         "participant": participant,
         "areas": areas,
         "activities": activities,
-        "timer": _timer_context(discussion, now),
+        "timer": timer_context,
         "mode": _mode(discussion, now),
         "poll_seconds": PHONE_POLL_SECONDS,
         "poll_query": SimpleLazyObject(
@@ -307,9 +271,9 @@ def _lists_context(participant: Participant, revision: int, now) -> dict:
                 {
                     "mode": _mode(discussion, now),
                     "g": participant.group_id,
-                    "rev": revision,
+                    "rev": sum(revisions),
                     "at": int(now.timestamp()),
-                    "n": len(areas) + len(activities),
+                    "n": areas.count + activities.count,
                 }
             )
         ),
@@ -321,7 +285,9 @@ def _page_context(request, participant: Participant, recs=None, **extra) -> dict
     now = timezone.now()
     recs = recs if recs is not None else _recommendations(discussion)
     context = {
-        **_lists_context(participant, discussion.revision + participant.group.revision, now),
+        **_lists_context(
+            request, participant, (discussion.revision, participant.group.revision), now
+        ),
         "recs": recs,
         "groups": SimpleLazyObject(lambda: list(discussion.groups.all())),
         # Only once the facilitator reveals them, so no group is swayed while it talks.
@@ -371,7 +337,7 @@ def poll(request, discussion_id):
     participant = _participant_or_404(request, discussion_id)
     if participant.group_id != group_id:
         return _refresh()  # moved to another table from another tab
-    context = _lists_context(participant, revision, now)
+    context = _lists_context(request, participant, (row.revision, row.group_revision), now)
     response = render(request, "discussions/phone_poll.html", context)
     _clock_header(response, row, now)
     return response

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import random
 import re
 import resource
@@ -235,6 +236,16 @@ class Session:
             self.csrf = match.group(1)
 
 
+def _reload_within(response: Response) -> float | None:
+    """None: no reload; else the seconds within which the page reloads (0: at once)."""
+    if response.header("HX-Refresh") == "true":
+        return 0.0
+    trigger = response.header("HX-Trigger")
+    if trigger and "gf-reload" in trigger:
+        return float(json.loads(trigger)["gf-reload"]["within"])
+    return None
+
+
 class Phone(Session):
     def __init__(self, run: Run, index: int, rng: random.Random):
         super().__init__(run)
@@ -361,7 +372,10 @@ class Phone(Session):
         endpoint = stats.endpoints["poll"]
         latency = endpoint.latencies.pop()
         endpoint.statuses[response.status] -= 1
-        if response.status == 204 and response.header("HX-Refresh") == "true":
+        reload_within = _reload_within(response)
+        if response.status == 204 and reload_within is not None:
+            # phone.js reloads at a random moment within the spread it is given.
+            await asyncio.sleep(self.rng.uniform(0, reload_within))
             stats.record("poll -> refresh", latency, 204)
             ended = self.mode.startswith("open") and self.run.ended_at is not None
             loaded = await self.load_page("page (after the end)" if ended else "page (refresh)")

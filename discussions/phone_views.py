@@ -6,10 +6,12 @@ the page that changed (`phone.html#<part>`), and a refused request answers with
 that part too, with the typed text kept and the reason shown.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -37,13 +39,14 @@ from discussions.services import ENTRY_MODELS, Refused
 COOKIE_SALT = "gransforum.participant"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 PHONE_POLL_SECONDS = 5
-# A phone redraws its table's lists at most this often per entry they hold, up to
-# LIST_REFRESH_MAX_SECONDS: at a table of six the lists follow every 5 s poll, in a
-# plenary "group" of fifty (100 entries) every 25 s. Redrawing costs the server in
-# proportion to the entries, and so does the bandwidth, so this keeps both flat
-# however large the groups; a phone's own writes always show at once.
-LIST_REFRESH_SECONDS_PER_ENTRY = 0.25
-LIST_REFRESH_MAX_SECONDS = 30
+# When others change its table's lists, a phone redraws them after waiting
+# participants / LIST_REDRAWS_PER_SECOND seconds (at most LIST_REDRAW_MAX_SECONDS):
+# at a 40-person workshop on every 5 s poll, in a hall of 2,000 every 50 s. So the
+# whole hall redraws about that many lists per second, whatever its size; a redraw
+# costs some 10 ms of CPU, a 204 under one. A phone's own writes show at once, and
+# the clock and the end of the time on every poll.
+LIST_REDRAWS_PER_SECOND = 40
+LIST_REDRAW_MAX_SECONDS = 60
 
 
 # --- The cookie that ties a phone to its participant --------------------------
@@ -273,7 +276,7 @@ def _lists_context(request, participant: Participant, revisions: tuple[int, int]
                     "g": participant.group_id,
                     "rev": sum(revisions),
                     "at": int(now.timestamp()),
-                    "n": areas.count + activities.count,
+                    "w": _list_wait(discussion),
                 }
             )
         ),
@@ -316,7 +319,7 @@ def poll(request, discussion_id):
     """Answer 204 after one lookup when the lists are up to date; else redraw them.
 
     The page polls with what it shows: its mode, its group, their revision, when
-    it was drawn and how many entries it holds (see LIST_REFRESH_SECONDS_PER_ENTRY).
+    it was drawn and how long it may wait to redraw its lists (LIST_REDRAWS_PER_SECOND).
     Every answer carries the clock in a header, so every poll re-syncs the countdown.
     """
     group_id = _int_or_none(request.GET.get("g"))
@@ -325,10 +328,13 @@ def poll(request, discussion_id):
     if row is None or _participant_id(request, discussion_id) is None:
         raise Http404("no participant")
     now = timezone.now()
-    if request.GET.get("mode") != _mode(row, now) or row.group_revision is None:
+    mode = _mode(row, now)
+    if request.GET.get("mode") != mode or row.group_revision is None:
         # The page itself must change (the clock's state, the results, or the
         # group is not there): the phone reloads it.
-        return _refresh()
+        response = _refresh(_reload_spread(request, mode))
+        _clock_header(response, row, now)
+        return response
     revision = row.revision + row.group_revision
     if request.GET.get("rev") == str(revision) or not _lists_due(request, now):
         response = HttpResponse(status=204)
@@ -389,19 +395,43 @@ def _db_datetime(value):
     return value
 
 
+def _list_wait(discussion) -> int:
+    """Seconds a phone waits before redrawing lists others changed (see the top)."""
+    key = f"gf:participants:{discussion.pk}:{discussion.created_at.timestamp()}"
+    # Counted at most once a minute: the wait need not follow every join.
+    participants = cache.get_or_set(key, discussion.participants.count, 60)
+    return min(LIST_REDRAW_MAX_SECONDS, participants // LIST_REDRAWS_PER_SECOND)
+
+
 def _lists_due(request, now) -> bool:
-    """Whether the page's lists have waited long enough to be redrawn (see the top)."""
+    """Whether the page's lists have waited long enough to be redrawn."""
     drawn_at = _int_or_none(request.GET.get("at")) or 0
-    entries = _int_or_none(request.GET.get("n")) or 0
-    wait = min(LIST_REFRESH_MAX_SECONDS, entries * LIST_REFRESH_SECONDS_PER_ENTRY)
-    # Up to 20 entries the wait is shorter than the poll itself: redraw on every poll.
+    wait = min(LIST_REDRAW_MAX_SECONDS, _int_or_none(request.GET.get("w")) or 0)
     return wait <= PHONE_POLL_SECONDS or now.timestamp() - drawn_at >= wait
 
 
-def _refresh():
+def _refresh(spread: float = 0):
+    """204 that makes the page reload: at once, or at a random moment within `spread`
+    seconds (phone.js), so a full hall does not reload all in the same second."""
     response = HttpResponse(status=204)
-    response["HX-Refresh"] = "true"
+    if spread:
+        response["HX-Trigger"] = json.dumps({"gf-reload": {"within": spread}})
+    else:
+        response["HX-Refresh"] = "true"
     return response
+
+
+def _reload_spread(request, mode: str) -> float:
+    """When the time is up every phone learns it within one poll and reloads its page:
+    the stampede that has brought down other voting apps. The answer's X-Timer already
+    shows "Tiden är ute" and a late save is refused with the text kept, so the reload
+    (to the read-only page) can wait: in a big hall it is spread over the same wait
+    as the lists' redraws (a minute at most). The start is not spread: people wait
+    for it."""
+    if not mode.startswith("closed"):
+        return 0
+    wait = min(LIST_REDRAW_MAX_SECONDS, _int_or_none(request.GET.get("w")) or 0)
+    return wait if wait > PHONE_POLL_SECONDS else 0
 
 
 def _clock_header(response, discussion: Discussion, now) -> None:

@@ -1,5 +1,6 @@
 """The participant's phone: joining, the three questions, the clock, and never losing an answer."""
 
+import json
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from discussions import timer
+from discussions.management.commands.crowd import make_crowd
 from discussions.models import (
     ActivityEndorsement,
     ActivityProposal,
@@ -501,13 +503,13 @@ class PollTests(PhoneTestCase):
         group = Group.objects.get(pk=(group or self.table1).pk)
         return Discussion.objects.get(pk=self.discussion.pk).revision + group.revision
 
-    def poll(self, rev=None, mode="open", client=None, group=None, at=0, n=0):
+    def poll(self, rev=None, mode="open", client=None, group=None, at=0, w=0):
         query = {
             "rev": self.phone_revision(group) if rev is None else rev,
             "mode": mode,
             "g": (group or self.table1).pk,
             "at": at,
-            "n": n,
+            "w": w,
         }
         return (client or self.client).get(self.url("poll/"), query, **HX)
 
@@ -548,21 +550,29 @@ class PollTests(PhoneTestCase):
         Discussion.bump_revision(self.discussion.pk)
         self.assertEqual(self.poll(rev=rev).status_code, 200)
 
-    def test_long_lists_are_redrawn_at_most_every_few_seconds(self):
+    def test_in_a_big_hall_others_changes_wait_before_a_redraw(self):
         rev = self.phone_revision()
         other = self.client_class()
         self.join(client=other)
         other.post(self.url("area/"), {"text": "Kultur"})
         now = int(timezone.now().timestamp())
-        # Drawn just now with 100 entries: the change waits (25 s at 0.25 s per entry).
-        waiting = self.poll(rev=rev, at=now, n=100)
+        # Drawn just now, told to wait 50 s (a hall of 2,000): the change waits.
+        waiting = self.poll(rev=rev, at=now, w=50)
         self.assertEqual(waiting.status_code, 204)
         self.assertIn("X-Timer", waiting)
-        # The same page 26 s later, or a short list, gets the change.
-        self.assertEqual(self.poll(rev=rev, at=now - 26, n=100).status_code, 200)
-        self.assertEqual(self.poll(rev=rev, at=now, n=4).status_code, 200)
-        # Nothing waits forever: 30 s is the most.
-        self.assertEqual(self.poll(rev=rev, at=now - 31, n=10_000).status_code, 200)
+        # The same page 51 s later, or a small room, gets the change.
+        self.assertEqual(self.poll(rev=rev, at=now - 51, w=50).status_code, 200)
+        self.assertEqual(self.poll(rev=rev, at=now, w=1).status_code, 200)
+        # Nothing waits more than a minute, whatever the page says.
+        self.assertEqual(self.poll(rev=rev, at=now - 61, w=10_000).status_code, 200)
+
+    def test_the_wait_grows_with_the_hall(self):
+        page = self.client.get(self.url()).content.decode()
+        self.assertIn('w=0"', page)  # a workshop: every poll
+        cache.clear()
+        make_crowd(self.discussion, 400, seed=1)
+        page = self.client.get(self.url()).content.decode()
+        self.assertIn(f'w={401 // 40}"', page)
 
     def test_a_page_drawn_for_another_group_reloads(self):
         """Moved to table 2 in another tab: this tab's page is out of date as a whole."""
@@ -582,6 +592,20 @@ class PollTests(PhoneTestCase):
         response = self.poll(mode="open")
         self.assertEqual(response.status_code, 204)
         self.assertEqual(response["HX-Refresh"], "true")
+
+    def test_the_end_in_a_big_group_spreads_the_reloads(self):
+        """A big hall: the reload after the end is spread over the page's wait."""
+        self.end()
+        response = self.poll(mode="open", w=50)
+        self.assertEqual(response.status_code, 204)
+        self.assertNotIn("HX-Refresh", response)
+        self.assertEqual(json.loads(response["HX-Trigger"]), {"gf-reload": {"within": 50}})
+        self.assertEqual(response["X-Timer"].split()[0], "ended")  # shown at once
+        # The start is not spread: people wait for it.
+        Discussion.objects.filter(pk=self.discussion.pk).update(
+            started_at=None, ended_at=None, paused_at=None
+        )
+        self.assertEqual(self.poll(mode="open", w=50)["HX-Refresh"], "true")
 
     def test_poll_without_the_cookie_is_404(self):
         self.assertEqual(self.poll(client=self.client_class()).status_code, 404)
@@ -717,7 +741,8 @@ class QueryCountTests(PhoneTestCase):
         return len(ctx.captured_queries)
 
     def measure(self):
-        """The same steps for a new phone in a discussion of any size."""
+        """The same steps for a new phone in a discussion of any size, cold cache."""
+        cache.clear()
         self.client = self.client_class()
         self.join()
         area = MissingArea.objects.filter(group=self.table1).first()
@@ -730,7 +755,9 @@ class QueryCountTests(PhoneTestCase):
                 "post", self.url("area/"), {"text": f"Nytt {Participant.objects.count()}"}, **HX
             ),
             self.count("post", self.url(f"area/{area.pk}/endorse/"), {"want": "1"}, **HX),
-            self.count("get", self.url("poll/"), {"rev": 0, "mode": "open"}, **HX),
+            self.count(
+                "get", self.url("poll/"), {"rev": 0, "mode": "open", "g": self.table1.pk}, **HX
+            ),
         ]
 
     def test_fixed_number_of_queries(self):

@@ -55,6 +55,13 @@
   }
   setInterval(tick, 1000);
 
+  /* The time is up in a big hall: reload at a random moment within the given
+     seconds, not all phones at once (phone_views._reload_spread). */
+  document.body.addEventListener("gf-reload", function (event) {
+    var within = (event.detail && event.detail.within) || 0;
+    setTimeout(function () { window.location.reload(); }, Math.random() * within * 1000);
+  });
+
   /* Every answer from the server carries the clock ("running 734"). */
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var xhr = event.detail.xhr;

@@ -27,6 +27,19 @@ class LoginTests(BaseTestCase):
     def test_passwords_are_hashed_with_argon2(self):
         user = get_user_model().objects.get(username="alice")
         self.assertTrue(user.password.startswith("argon2$"))
+        # 19 MiB, 2 passes, 1 lane (gransforum/hashers.py), not Django's 100 MiB.
+        self.assertIn("$m=19456,t=2,p=1$", user.password)
+
+    def test_a_hash_with_djangos_default_cost_is_upgraded_at_login(self):
+        from django.contrib.auth.hashers import Argon2PasswordHasher
+
+        user = get_user_model().objects.get(username="alice")
+        user.password = Argon2PasswordHasher().encode(PASSWORD, "saltsaltsalt")
+        user.save()
+        self.assertIn("$m=102400,", user.password)
+        self.assertEqual(self.login().status_code, 302)
+        user.refresh_from_db()
+        self.assertIn("$m=19456,t=2,p=1$", user.password)
 
     def test_good_login_redirects(self):
         response = self.login()

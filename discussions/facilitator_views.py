@@ -66,8 +66,11 @@ TIMER_FIELDS = ("duration_seconds", "started_at", "paused_at", "paused_seconds",
 
 
 def _group_for_user(request, discussion_id, group_id) -> Group:
+    # discussion__pk, not discussion_id: Django turns an id past the database's integer
+    # range into "no match" only on a lookup of a key itself; on the foreign key column
+    # SQLite raises OverflowError (a 500) for /f/d/9223372036854775808/groups/1/delete/.
     group = Group.objects.filter(
-        pk=group_id, discussion_id=discussion_id, discussion__workshop__members=request.user
+        pk=group_id, discussion__pk=discussion_id, discussion__workshop__members=request.user
     ).first()
     if group is None:
         raise Http404("no such group")

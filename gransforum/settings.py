@@ -40,6 +40,9 @@ try:
     USE_X_FORWARDED_PROTO = envbool("USE_X_FORWARDED_PROTO", False)
     # Answers already on their way when the time runs out are accepted this long.
     SUBMISSION_GRACE_SECONDS = envint("SUBMISSION_GRACE_SECONDS", 5)
+    # Each app process answers a phone's "anything new?" from a copy of the row at
+    # most this old (discussions/phone_views.py, _poll_row); 0 turns the copy off.
+    PHONE_POLL_CACHE_SECONDS = envint("PHONE_POLL_CACHE_SECONDS", 1)
     # Join codes: failed attempts per client address before answering 429.
     JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 30)
     JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 300)

@@ -21,6 +21,9 @@ def pytest_configure(config):
     # own connection, so the browser tests' concurrent requests would share one
     # connection and interleave their transactions. A file gives each thread its
     # own connection, with the WAL and busy timeout of gransforum/env.py.
+    # Tests read what they just wrote; tests/test_phone.py tests the poll's
+    # one-second copy by turning it on.
+    settings.PHONE_POLL_CACHE_SECONDS = 0
     default = settings.DATABASES["default"]
     if default["ENGINE"] == "django.db.backends.sqlite3":
         default["TEST"] = {**default.get("TEST", {}), "NAME": str(_SQLITE_TEST_FILE)}

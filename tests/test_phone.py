@@ -1,6 +1,7 @@
 """The participant's phone: joining, the three questions, the clock, and never losing an answer."""
 
 import json
+import time
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -9,7 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from discussions import timer
+from discussions import phone_views, timer
 from discussions.management.commands.crowd import make_crowd
 from discussions.models import (
     ActivityEndorsement,
@@ -572,7 +573,22 @@ class PollTests(PhoneTestCase):
         cache.clear()
         make_crowd(self.discussion, 400, seed=1)
         page = self.client.get(self.url()).content.decode()
-        self.assertIn(f'w={401 // 40}"', page)
+        self.assertIn(f'w={401 // 20}"', page)
+
+    @override_settings(PHONE_POLL_CACHE_SECONDS=1)
+    def test_a_process_answers_from_a_copy_at_most_a_second_old(self):
+        phone_views._poll_rows.clear()
+        rev = self.phone_revision()
+        with self.assertNumQueries(1):
+            self.assertEqual(self.poll(rev=rev).status_code, 204)
+        other = self.client_class()
+        self.join(client=other)  # a change at this table
+        with self.assertNumQueries(0):  # the copy: not seen yet
+            self.assertEqual(self.poll(rev=rev).status_code, 204)
+        with self.assertNumQueries(1):  # another table's row is its own copy
+            self.poll(rev=0, group=self.table2)
+        time.sleep(1.05)
+        self.assertEqual(self.poll(rev=rev).status_code, 200)  # learnt one poll later
 
     def test_a_page_drawn_for_another_group_reloads(self):
         """Moved to table 2 in another tab: this tab's page is out of date as a whole."""

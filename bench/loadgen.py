@@ -61,14 +61,21 @@ class Endpoint:
 class Stats:
     """Latency and status per endpoint; errors with a few samples to show."""
 
-    def __init__(self):
+    def __init__(self, window: float = 30.0):
         self.endpoints: dict[str, Endpoint] = defaultdict(Endpoint)
         self.error_samples: list[str] = []
         self.refused_after_end = 0
+        # The phones' latencies by when they finished, in windows of `window` s, to
+        # see when in the run the slow answers came (the averages hide the peaks).
+        self.window = window
+        self.started = time.monotonic()
+        self.timeline: dict[int, list[float]] = defaultdict(list)
 
     def record(self, name: str, seconds: float, status: int | None, error: str | None = None):
         endpoint = self.endpoints[name]
         endpoint.latencies.append(seconds)
+        if not name.startswith(("projector", "dashboard", "login", "timer")):
+            self.timeline[int((time.monotonic() - self.started) // self.window)].append(seconds)
         endpoint.statuses[status if status is not None else "exc"] += 1
         if error is not None:
             endpoint.errors += 1
@@ -605,6 +612,7 @@ async def run_scenario(scenario: Scenario, on_ready=None) -> Result:
         rng = random.Random(scenario.seed)
         phones = [Phone(run, i, random.Random(rng.random())) for i in range(scenario.phones)]
         run.origin = time.perf_counter()
+        run.stats.started = time.monotonic()
         run.hard_stop = scenario.stop_at + scenario.timeout_seconds + 30
 
         async def end_it():

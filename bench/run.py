@@ -286,6 +286,37 @@ def endpoint_rows(stats: loadgen.Stats) -> list[dict]:
     return rows
 
 
+def timeline_rows(stats: loadgen.Stats, history: list, cores: int) -> list[dict]:
+    """Per window of the run: the phones' requests and latencies, and the CPU used."""
+
+    def cpu_at(moment: float):
+        # The last sample taken at or before `moment` (the sampler ticks every second).
+        before = [h for h in history if h[0] <= moment]
+        return before[-1] if before else None
+
+    rows = []
+    for k in sorted(stats.timeline):
+        start = stats.started + k * stats.window
+        values = stats.timeline[k]
+        row = {
+            "from_s": k * stats.window,
+            "requests": len(values),
+            "p50_ms": loadgen.percentile(values, 50) * 1000,
+            "p95_ms": loadgen.percentile(values, 95) * 1000,
+            "workers_cpu_pct": [],
+            "machine_pct": None,
+        }
+        a, b = cpu_at(start), cpu_at(start + stats.window)
+        if a and b and b[0] > a[0]:
+            span = b[0] - a[0]
+            row["workers_cpu_pct"] = [
+                100 * (b[1][pid] - a[1].get(pid, 0)) / span for pid in sorted(b[1])
+            ]
+            row["machine_pct"] = 100 * (b[2] - a[2]) / span / cores
+        rows.append(row)
+    return rows
+
+
 def print_report(report: dict) -> None:
     c = report["config"]
     r = report["run"]
@@ -370,6 +401,17 @@ def print_report(report: dict) -> None:
         f"{r['loop_lag_p99'] * 1000:.0f} ms (max {r['loop_lag_max'] * 1000:.0f} ms); "
         f"endorsements skipped (nothing to +1 yet): {r['skipped_endorsements']}"
     )
+    if report.get("timeline"):
+        print()
+        print("the phones' requests by when they finished (the CPU of each worker and the machine):")
+        print(f"{'from s':>6} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8}  workers' CPU %   machine %")
+        for row in report["timeline"]:
+            workers = " ".join(f"{x:4.0f}" for x in row["workers_cpu_pct"])
+            machine = "" if row["machine_pct"] is None else f"{row['machine_pct']:9.0f}"
+            print(
+                f"{row['from_s']:6.0f} {row['requests']:9d} {row['p50_ms']:8.1f} "
+                f"{row['p95_ms']:8.1f}  {workers:<15} {machine}"
+            )
     for sample in report["error_samples"] + report["check"]["samples"]:
         print("  !", sample)
 
@@ -542,6 +584,7 @@ def main(argv=None) -> int:
             "uncertain": check.uncertain,
             "samples": (check.lost + check.unexpected + check.after_end)[:10],
         },
+        "timeline": timeline_rows(stats, sampler.history, os.cpu_count() or 1),
         "error_samples": stats.error_samples,
     }
     print_report(report)

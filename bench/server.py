@@ -204,6 +204,9 @@ class Sampler:
         self.max_rss: dict[int, int] = {}
         self.max_pss: dict[int, int] = {}
         self.cpu: dict[int, float] = {}
+        # (monotonic time, each worker's CPU seconds, the machine's busy seconds): the
+        # timeline of the run, to set against the latencies of the same moments.
+        self.history: list[tuple[float, dict[int, float], float]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -228,6 +231,8 @@ class Sampler:
             self.cpu[pid] = cpu_seconds(pid)
         if master:
             self.cpu[master] = cpu_seconds(master)
+        workers = {pid: cpu for pid, cpu in self.cpu.items() if pid != master}
+        self.history.append((time.monotonic(), workers, machine_cpu()[0]))
 
     def server_cpu(self) -> float:
         """CPU seconds used so far by the master and every worker seen."""

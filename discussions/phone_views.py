@@ -257,7 +257,7 @@ def _lists_context(request, participant: Participant, revisions: tuple[int, int]
 
     def drawn(model):
         open_ = timer_context["open"]
-        return phone_lists.draw(request, participant, model, revisions=revisions, open=open_)
+        return phone_lists.draw(request, participant, model, open=open_)
 
     # Lazy: an htmx answer renders one part and should query only for it.
     areas = SimpleLazyObject(lambda: drawn(MissingArea))

@@ -1,6 +1,7 @@
 """The participant's phone: joining, the three questions, the clock, and never losing an answer."""
 
 import json
+import re
 import time
 from datetime import timedelta
 
@@ -406,6 +407,41 @@ class EntryTests(PhoneTestCase):
         self.assertNotContains(self.client.get(self.url()), "Något olämpligt")
         response = self.client.post(self.url(f"area/{area.pk}/endorse/"), {"want": "1"})
         self.assertEqual(response.status_code, 404)
+
+    def test_lists_drawn_from_kept_rows_follow_every_change(self):
+        """Rows are kept drawn per process (phone_lists): each change must still show."""
+        self.client.post(self.url("activity/"), {"text": "Tågdag", "recommendation": "2"})
+        activity = ActivityProposal.objects.get()
+        other, third = self.client_class(), self.client_class()
+        self.join(client=other)
+        self.join(client=third)
+
+        def row(client):
+            page = client.get(self.url()).content.decode()
+            start = page.index('<li class="entry', page.index('id="activities-list"'))
+            return page[start : page.index("</li>", start)]
+
+        mine, theirs = row(self.client), row(other)
+        self.assertIn("entry-mine", mine)
+        self.assertNotIn("entry-mine", theirs)
+        self.assertIn("· 0", theirs)
+        other.post(self.url(f"activity/{activity.pk}/endorse/"), {"want": "1"})
+        self.assertIn("· 1", row(self.client))
+        # The same count, drawn first for a phone that did not +1 it.
+        self.assertIn('aria-pressed="false"', row(third))
+        self.assertIn('aria-pressed="true"', row(other))
+        self.client.post(
+            self.url(f"activity/{activity.pk}/edit/"),
+            {"text": "Tågdag i Arvika", "recommendation": "3"},
+        )
+        self.assertIn("3.</span> Tågdag i Arvika", row(other))
+        # The kept row's CSRF slot is filled with this phone's token.
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', row(other))
+        self.assertTrue(tokens and all(re.fullmatch(r"[A-Za-z0-9]{64}", t) for t in tokens))
+        self.end()
+        closed = row(other)
+        self.assertIn("1 röst", closed)
+        self.assertNotIn("<form", closed)
 
     def test_user_text_is_escaped(self):
         payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -52,6 +52,10 @@ def production_env(
         DATABASE_URL=database_url,
         CACHE_URL=cache_url,
         PYTHONUNBUFFERED="1",
+        # glibc gives each thread that allocates its own heap (arena) up to 8 per
+        # core, and a gthread worker's threads draw large pages of HTML: the arenas
+        # hold memory the others freed. Two, as README.md advises for production.
+        MALLOC_ARENA_MAX=env.get("MALLOC_ARENA_MAX", "2"),
     )
     if static_root is not None:
         env["BENCH_STATIC_ROOT"] = str(static_root)

@@ -7,7 +7,8 @@ are POST forms that redirect back (303) without JavaScript; with htmx they answe
 with the reason as text.
 
 Live regions poll every POLL_SECONDS with the revision and timer state they show.
-When both are unchanged the answer is 204 after one query, no aggregation.
+When both are unchanged the answer is 204 after one query, no aggregation. In a
+big hall the participants' changes wait a few seconds before a redraw (LIVE_...).
 """
 
 import difflib
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -40,6 +42,15 @@ from discussions.models import ActivityProposal, Discussion, Group, MissingArea
 from discussions.services import Refused
 
 POLL_SECONDS = 2
+# In a hall of thousands some table writes every second, so the dashboard would
+# redraw on every poll, and at 2,000 participants a redraw is a fifth of a second
+# of one core, during which that worker's other requests (the phones') wait for
+# the interpreter. So participants' changes wait participants / LIVE_PARTICIPANTS_
+# PER_SECOND seconds (at most LIVE_REDRAW_MAX_SECONDS) before a redraw: a workshop
+# of 40 sees every poll, a hall of 2,000 every 10 s. The facilitator's own actions
+# and the clock show at once.
+LIVE_PARTICIPANTS_PER_SECOND = 200
+LIVE_REDRAW_MAX_SECONDS = 10
 # The last minute shows in the warning colour, on the projector as on the phones.
 LOW_SECONDS = 60
 LIST_LIMIT = 15
@@ -399,26 +410,56 @@ def _timer_context(discussion, now) -> dict:
     }
 
 
-def _poll_url(name, discussion, state, **params) -> str:
-    query = urlencode({"rev": discussion.live_revision, "state": state, **params})
-    return f"{reverse(name, args=[discussion.pk])}?{query}"
+def _poll_url(name, discussion, state, now, **params) -> str:
+    query = {
+        "rev": discussion.live_revision,
+        "state": state,
+        # The facilitator's own revision, when it was drawn and how long the
+        # participants' changes may wait: see LIVE_PARTICIPANTS_PER_SECOND.
+        "drev": discussion.revision,
+        "at": int(now.timestamp()),
+        "w": _live_wait(discussion),
+        **params,
+    }
+    return f"{reverse(name, args=[discussion.pk])}?{urlencode(query)}"
+
+
+def _live_wait(discussion) -> int:
+    key = f"gf:participants:{discussion.pk}:{discussion.created_at.timestamp()}"
+    # Counted at most once a minute (shared with the phones' wait).
+    participants = cache.get_or_set(key, discussion.participants.count, 60)
+    return min(LIVE_REDRAW_MAX_SECONDS, participants // LIVE_PARTICIPANTS_PER_SECOND)
 
 
 def _unchanged(request, discussion_id) -> bool:
     """The fast path of every poll: one query, no aggregation.
 
     The answer changes when the revision does, and also when time runs out on its
-    own (no write, so no new revision): hence the timer state in the URL too.
+    own (no write, so no new revision): hence the timer state in the URL too. In a
+    big hall a change by participants alone waits for the wait in the URL.
     """
     row = (
-        Discussion.with_live_revision(Discussion.objects.only(*TIMER_FIELDS))
+        Discussion.with_live_revision(Discussion.objects.only("revision", *TIMER_FIELDS))
         .filter(pk=discussion_id, workshop__members=request.user)
         .first()
     )
     if row is None:
         raise Http404("no such discussion")
-    state = timer.state(row.clock, timezone.now()).value
-    return request.GET.get("rev") == str(row.live_revision) and request.GET.get("state") == state
+    now = timezone.now()
+    if request.GET.get("state") != timer.state(row.clock, now).value:
+        return False
+    if request.GET.get("rev") == str(row.live_revision):
+        return True
+    if request.GET.get("drev") != str(row.revision):
+        return False  # the facilitator changed something: show it at once
+    drawn_at = _int_param(request.GET.get("at"))
+    wait = min(LIVE_REDRAW_MAX_SECONDS, _int_param(request.GET.get("w")))
+    return wait > POLL_SECONDS and now.timestamp() - drawn_at < wait
+
+
+def _int_param(raw) -> int:
+    """A small non-negative integer from the URL; anything else is 0."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
 
 
 def _no_change():
@@ -432,7 +473,7 @@ def _live_context(discussion, name, **params) -> dict:
         "discussion": discussion,
         "workshop": discussion.workshop,
         "timer": timer_context,
-        "poll_url": _poll_url(name, discussion, timer_context["state"], **params),
+        "poll_url": _poll_url(name, discussion, timer_context["state"], now, **params),
         "poll_seconds": POLL_SECONDS,
     }
 

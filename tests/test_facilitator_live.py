@@ -287,6 +287,34 @@ class PollTests(LiveTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "state=ended")
 
+    def test_in_a_big_hall_participants_changes_wait_but_the_facilitators_do_not(self):
+        discussion = self.fresh()
+        rev, drev = discussion.get_live_revision(), discussion.revision
+        Group.bump_revision(self.table1.pk)  # a participant wrote, as services do
+        now = int(timezone.now().timestamp())
+
+        def poll(**params):
+            query = {"rev": rev, "state": "not_started", "drev": drev, "at": now, "w": 10}
+            return self.poll("facilitator:dashboard_live", **{**query, **params}).status_code
+
+        self.assertEqual(poll(), 204)  # drawn just now in a hall of 2,000
+        self.assertEqual(poll(at=now - 11), 200)  # ten seconds on
+        self.assertEqual(poll(w=1), 200)  # a workshop: at once
+        self.assertEqual(poll(at=now - 11, w=10_000), 200)  # never more than ten seconds
+        for junk in ["", "-5", "²", "9" * 40, "x"]:
+            self.assertEqual(poll(w=junk), 200)
+        Discussion.bump_revision(self.d)  # the facilitator acted: at once
+        self.assertEqual(poll(), 200)
+        self.assertEqual(poll(drev=drev + 1, rev=rev + 2), 204)
+
+    def test_the_wait_grows_with_the_hall(self):
+        page = self.client.get(reverse("facilitator:dashboard", args=[self.d])).content.decode()
+        self.assertIn("w=0", page)
+        make_crowd(self.discussion, 600, seed=1)
+        cache.clear()
+        page = self.client.get(reverse("facilitator:dashboard", args=[self.d])).content.decode()
+        self.assertIn(f"w={600 // 200}", page)
+
     def test_poll_keeps_the_weighting_and_bad_params_are_harmless(self):
         response = self.poll("facilitator:dashboard_live", "x", "y", vikt="grupp")
         self.assertEqual(response.status_code, 200)

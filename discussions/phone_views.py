@@ -284,10 +284,13 @@ def _lists_context(request, participant: Participant, revisions: tuple[int, int]
     }
 
 
-def _page_context(request, participant: Participant, recs=None, **extra) -> dict:
+def _page_context(request, participant: Participant, recs=None, only=None, **extra) -> dict:
+    """Everything the page shows; with `only`, what that one part of it needs (an
+    htmx answer to a write), so an area's +1 does not read the ballot."""
     discussion = participant.discussion
     now = timezone.now()
-    recs = recs if recs is not None else _recommendations(discussion)
+    if recs is None:
+        recs = SimpleLazyObject(lambda: _recommendations(discussion))
     context = {
         **_lists_context(
             request, participant, (discussion.revision, participant.group.revision), now
@@ -303,8 +306,9 @@ def _page_context(request, participant: Participant, recs=None, **extra) -> dict
         "errors": {},
         "drafts": {},
         "announce": "",
-        **_ranking_context(participant, recs),
     }
+    if only in (None, "ranking"):
+        context.update(_ranking_context(participant, recs))
     context.update(extra)
     return context
 
@@ -486,7 +490,13 @@ def _respond(
         )
     errors = {part: refused.message} if refused else {}
     context = _page_context(
-        request, participant, recs, errors=errors, drafts=drafts or {}, announce=announce
+        request,
+        participant,
+        recs,
+        only=part if request.htmx else None,
+        errors=errors,
+        drafts=drafts or {},
+        announce=announce,
     )
     status = refused.status if refused else 200
     if request.htmx:

@@ -362,6 +362,19 @@ class DashboardTests(LiveTestCase):
         self.assertContains(response, "f-bar-fill f-w-")
         self.assertNotContains(response, " style=")
 
+    def test_matrix_cells_give_each_groups_place_with_its_mean_in_swedish(self):
+        Group.objects.create(discussion=self.discussion, name="Bord 3", position=3)
+        add_participant(self.discussion, self.table1, (3, 1))
+        add_participant(self.discussion, self.table1, (3, 2))
+        add_participant(self.discussion, self.table2, (3,))
+        content = self.render_fragment().content.decode()
+        matrix = content[content.index('id="dash-matrix"') :]
+        row = matrix[matrix.index("3.</span>") :]
+        row = row[: row.index("</tr>")]
+        first = '<td class="f-num f-place f-place-1" title="medelplats 1,0">1</td>'
+        # Bord 1 and Bord 2 both put it first; Bord 3 has no ballots yet.
+        self.assertIn(first + first + '<td class="f-num muted">–</td>', row)
+
     def test_weighting_switch(self):
         for _ in range(3):
             add_participant(self.discussion, self.table1, (3,))

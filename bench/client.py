@@ -6,9 +6,14 @@ flight and 11-14 ms with 512 (its pool re-scans every waiting request), while th
 server spends about 1 ms. Client and server share the two cores, so with httpx the
 benchmark would mostly measure itself. This client spends 0.1-0.4 ms.
 
-It speaks just what the benchmark needs: GET and form POSTs to one server, bodies
-by Content-Length or chunked, keep-alive with a shared pool (like a load balancer's
+It speaks just what the benchmark needs: GET and form POSTs, bodies by
+Content-Length or chunked, keep-alive with a shared pool (like a load balancer's
 upstream connections), and a deadline per request. Cookies are the caller's.
+
+Given several servers (comma-separated base URLs: app servers on one machine or
+several), it balances like a load balancer's "least connections" (nginx
+least_conn, HAProxy leastconn): each request goes to the server with the fewest
+requests in flight, ties in turn.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 
@@ -58,8 +63,17 @@ class _Connection:
             self.writer.close()
 
 
+@dataclass
+class _Upstream:
+    host: str
+    port: int
+    host_header: str
+    idle: list = field(default_factory=list)
+    in_flight: int = 0
+
+
 class Client:
-    """At most `max_connections` connections to one origin; requests wait for a free one."""
+    """At most `max_connections` connections in all; requests wait for a free one."""
 
     def __init__(
         self,
@@ -70,19 +84,21 @@ class Client:
         idle_seconds: float = 20.0,
         default_headers: dict[str, str] | None = None,
     ):
-        parts = urlsplit(base_url)
-        if parts.scheme != "http":
-            raise ValueError("only http:// (the benchmark talks to 127.0.0.1)")
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or 80
-        self.host_header = parts.netloc
+        self.upstreams = []
+        for url in base_url.split(","):
+            parts = urlsplit(url)
+            if parts.scheme != "http":
+                raise ValueError("only http:// (the benchmark talks to 127.0.0.1)")
+            self.upstreams.append(
+                _Upstream(parts.hostname or "127.0.0.1", parts.port or 80, parts.netloc)
+            )
+        self._turn = 0
         self.timeout = timeout
         # Kept well below the server's keep-alive timeout, so a connection is not
         # reused just as the server closes it.
         self.idle_seconds = idle_seconds
         self.default_headers = default_headers or {}
         self._slots = asyncio.Semaphore(max_connections)
-        self._idle: list[_Connection] = []
         self.connections_opened = 0
 
     async def __aenter__(self) -> Client:
@@ -92,9 +108,10 @@ class Client:
         await self.close()
 
     async def close(self) -> None:
-        for connection in self._idle:
-            connection.close()
-        self._idle.clear()
+        for upstream in self.upstreams:
+            for connection in upstream.idle:
+                connection.close()
+            upstream.idle.clear()
 
     async def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
         return await self.request("GET", path, headers=headers)
@@ -109,21 +126,24 @@ class Client:
         timeout: float | None = None,
     ) -> Response:
         body = urlencode(data).encode() if data is not None else b""
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host_header}"]
+        lines = []
         for name, value in {**self.default_headers, **(headers or {})}.items():
             lines.append(f"{name}: {value}")
         if data is not None:
             lines.append("Content-Type: application/x-www-form-urlencoded")
         if data is not None or method == "POST":
             lines.append(f"Content-Length: {len(body)}")
-        raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        rest = "".join(f"{line}\r\n" for line in lines) + "\r\n"
+        deadline = asyncio.timeout(timeout or self.timeout)
         try:
-            async with asyncio.timeout(timeout or self.timeout), self._slots:
+            async with deadline, self._slots, self._pick() as upstream:
+                head = f"{method} {path} HTTP/1.1\r\nHost: {upstream.host_header}\r\n{rest}"
+                raw = head.encode("latin-1") + body
                 # A kept-alive connection the server closed in the meantime fails before
                 # any answer arrives: the request never reached the app, so send it once
                 # more on a new connection (as browsers do).
                 for attempt in (1, 2):
-                    connection = await self._connection(fresh=attempt == 2)
+                    connection = await self._connection(upstream, fresh=attempt == 2)
                     try:
                         response, keep = await self._exchange(connection, raw, method)
                     except _ClosedBeforeAnswer as closed:
@@ -137,7 +157,7 @@ class Client:
                     if keep:
                         connection.used = True
                         connection.idle_since = time.monotonic()
-                        self._idle.append(connection)
+                        upstream.idle.append(connection)
                     else:
                         connection.close()
                     return response
@@ -147,14 +167,28 @@ class Client:
             raise HTTPError(f"{type(e).__name__}: {e}") from None
         raise HTTPError("unreachable")  # pragma: no cover
 
-    async def _connection(self, fresh: bool) -> _Connection:
+    @contextlib.asynccontextmanager
+    async def _pick(self):
+        """The server with the fewest requests in flight, among equals the next in turn;
+        counted in flight there until the answer is read."""
+        self._turn += 1
+        n = len(self.upstreams)
+        order = [self.upstreams[(self._turn + i) % n] for i in range(n)]
+        upstream = min(order, key=lambda u: u.in_flight)
+        upstream.in_flight += 1
+        try:
+            yield upstream
+        finally:
+            upstream.in_flight -= 1
+
+    async def _connection(self, upstream: _Upstream, fresh: bool) -> _Connection:
         now = time.monotonic()
-        while self._idle and not fresh:
-            connection = self._idle.pop()  # the most recently used: least likely closed
+        while upstream.idle and not fresh:
+            connection = upstream.idle.pop()  # the most recently used: least likely closed
             if now - connection.idle_since < self.idle_seconds:
                 return connection
             connection.close()
-        reader, writer = await asyncio.open_connection(self.host, self.port, limit=2**20)
+        reader, writer = await asyncio.open_connection(upstream.host, upstream.port, limit=2**20)
         self.connections_opened += 1
         return _Connection(reader, writer)
 

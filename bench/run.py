@@ -28,6 +28,7 @@ from bench import loadgen
 from bench.server import (
     PROJECT,
     Gunicorn,
+    Instances,
     PeakWatcher,
     Sampler,
     machine_cpu,
@@ -47,7 +48,13 @@ def parse_args(argv=None):
     )
     parser.add_argument("--cache", default="locmem://", help="CACHE_URL, e.g. redis://…/3")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=5, help="per instance")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="gunicorns on their own ports, the client balancing by least connections",
+    )
     parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which phones join")
@@ -323,7 +330,9 @@ def print_report(report: dict) -> None:
     print()
     print(
         f"Gränsforum benchmark · {report['date']} · {c['phones']} phones, {c['groups']} groups · "
-        f"{c['database']} · gunicorn {c['worker_class']} ×{c['workers']}"
+        f"{c['database']} · "
+        + (f"{c['instances']} × " if c.get("instances", 1) > 1 else "")
+        + f"gunicorn {c['worker_class']} ×{c['workers']}"
         + (f" ×{c['threads']} threads" if c["worker_class"] == "gthread" else "")
         + (" --preload" if c["preload"] else "")
         + f" · cache {c['cache']}"
@@ -403,8 +412,9 @@ def print_report(report: dict) -> None:
     )
     if report.get("timeline"):
         print()
-        print("the phones' requests by when they finished (the CPU of each worker and the machine):")
-        print(f"{'from s':>6} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8}  workers' CPU %   machine %")
+        print("the phones' requests by when they finished (CPU of each worker, of the machine):")
+        header = f"{'from s':>6} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8}"
+        print(f"{header}  workers' CPU %   machine %")
         for row in report["timeline"]:
             workers = " ".join(f"{x:4.0f}" for x in row["workers_cpu_pct"])
             machine = "" if row["machine_pct"] is None else f"{row['machine_pct']:9.0f}"
@@ -457,14 +467,18 @@ def main(argv=None) -> int:
             break
         print(f"the machine is {busy_before:.0f}% busy: waiting for a quieter moment", flush=True)
 
-    server = Gunicorn(
-        env=env,
-        workers=args.workers,
-        worker_class=args.worker_class,
-        threads=args.threads,
-        preload=args.preload,
-        log_path=args.log or tmp / "gunicorn.log",
-    )
+    servers = [
+        Gunicorn(
+            env=env,
+            workers=args.workers,
+            worker_class=args.worker_class,
+            threads=args.threads,
+            preload=args.preload,
+            log_path=args.log or tmp / "gunicorn.log",
+        )
+        for _ in range(args.instances)
+    ]
+    server = servers[0] if args.instances == 1 else Instances(servers)
     print(f"gunicorn: {' '.join(server.command())}", flush=True)
     print(f"gunicorn log: {server.log_path}", flush=True)
     server.start()
@@ -529,6 +543,7 @@ def main(argv=None) -> int:
             "cache": args.cache.split("://", 1)[0],
             "worker_class": args.worker_class,
             "workers": args.workers,
+            "instances": args.instances,
             "threads": args.threads,
             "preload": args.preload,
             "ramp": args.ramp,

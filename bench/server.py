@@ -166,6 +166,42 @@ class Gunicorn:
             pass
 
 
+@dataclass
+class Instances:
+    """Several gunicorns on their own ports, balanced by the client (bench/client.py):
+    one process per core behind the balancer, instead of one gunicorn whose workers
+    share a port (where a worker can end up with most of the balancer's kept-alive
+    connections, and so most of the work, while another core idles)."""
+
+    servers: list[Gunicorn]
+
+    @property
+    def base_url(self) -> str:
+        return ",".join(server.base_url for server in self.servers)
+
+    @property
+    def log_path(self) -> Path | None:
+        return self.servers[0].log_path
+
+    def command(self) -> list[str]:
+        ports = ",".join(str(server.port) for server in self.servers)
+        return [*self.servers[0].command(), f"(×{len(self.servers)}, ports {ports})"]
+
+    def start(self) -> None:
+        for server in self.servers:
+            server.start()
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+
+    def masters(self) -> list[int]:
+        return [server.process.pid for server in self.servers if server.process]
+
+    def worker_pids(self) -> list[int]:
+        return [pid for server in self.servers for pid in server.worker_pids()]
+
+
 def children(pid: int) -> list[int]:
     pids = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
@@ -227,15 +263,19 @@ class Sampler:
         self._thread.join(timeout=5)
 
     def sample(self) -> None:
-        master = self.server.process.pid if self.server.process else None
-        for pid in self.server.worker_pids():
+        server = self.server
+        if isinstance(server, Instances):
+            masters = server.masters()
+        else:
+            masters = [server.process.pid] if server.process else []
+        for pid in server.worker_pids():
             rss, pss = memory_kib(pid)
             self.max_rss[pid] = max(self.max_rss.get(pid, 0), rss)
             self.max_pss[pid] = max(self.max_pss.get(pid, 0), pss)
             self.cpu[pid] = cpu_seconds(pid)
-        if master:
+        for master in masters:
             self.cpu[master] = cpu_seconds(master)
-        workers = {pid: cpu for pid, cpu in self.cpu.items() if pid != master}
+        workers = {pid: cpu for pid, cpu in self.cpu.items() if pid not in masters}
         self.history.append((time.monotonic(), workers, machine_cpu()[0]))
 
     def server_cpu(self) -> float:

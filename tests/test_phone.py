@@ -608,8 +608,14 @@ class PollTests(PhoneTestCase):
         self.assertIn('w=0"', page)  # a workshop: every poll
         cache.clear()
         make_crowd(self.discussion, 400, seed=1)
-        page = self.client.get(self.url()).content.decode()
-        self.assertIn(f'w={401 // 20}"', page)
+        waits = set()
+        for _ in range(40):
+            page = self.client.get(self.url()).content.decode()
+            waits.add(int(re.search(r'w=(\d+)"', page).group(1)))
+        # Between half and all of 401 / 20 s, different from one drawing to the next,
+        # so that phones that once redrew together drift apart.
+        self.assertLessEqual(waits, set(range(401 // 20 // 2, 401 // 20 + 1)))
+        self.assertGreater(len(waits), 3)
 
     @override_settings(PHONE_POLL_CACHE_SECONDS=1)
     def test_a_process_answers_from_a_copy_at_most_a_second_old(self):

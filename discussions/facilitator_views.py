@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from discussions import control, results, timer
+from discussions import control, phone_views, results, timer
 from discussions.access import discussion_for_user, workshop_for_user
 from discussions.facilitator_forms import (
     DiscussionForm,
@@ -426,8 +426,10 @@ def _poll_url(name, discussion, state, now, **params) -> str:
 
 def _live_wait(discussion) -> int:
     key = f"gf:participants:{discussion.pk}:{discussion.created_at.timestamp()}"
-    # Counted at most once a minute (shared with the phones' wait).
-    participants = cache.get_or_set(key, discussion.participants.count, 60)
+    # The phones' count, shared with their wait (phone_views._list_wait).
+    participants = cache.get_or_set(
+        key, discussion.participants.count, phone_views.PARTICIPANTS_COUNT_SECONDS
+    )
     return min(LIVE_REDRAW_MAX_SECONDS, participants // LIVE_PARTICIPANTS_PER_SECOND)
 
 

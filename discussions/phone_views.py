@@ -49,6 +49,7 @@ PHONE_POLL_SECONDS = 5
 # the clock and the end of the time on every poll.
 LIST_REDRAWS_PER_SECOND = 20
 LIST_REDRAW_MAX_SECONDS = 60
+PARTICIPANTS_COUNT_SECONDS = 10
 
 
 # --- The cookie that ties a phone to its participant --------------------------
@@ -428,8 +429,10 @@ def _db_datetime(value):
 def _list_wait(discussion) -> int:
     """Seconds a phone waits before redrawing lists others changed (see the top)."""
     key = f"gf:participants:{discussion.pk}:{discussion.created_at.timestamp()}"
-    # Counted at most once a minute: the wait need not follow every join.
-    participants = cache.get_or_set(key, discussion.participants.count, 60)
+    # Counted at most every PARTICIPANTS_COUNT_SECONDS: the wait need not follow every
+    # join, but it must keep up with a hall filling up (a minute-old count in a hall
+    # filling at 17 people a second let the first hundreds redraw on every poll).
+    participants = cache.get_or_set(key, discussion.participants.count, PARTICIPANTS_COUNT_SECONDS)
     return min(LIST_REDRAW_MAX_SECONDS, participants // LIST_REDRAWS_PER_SECOND)
 
 

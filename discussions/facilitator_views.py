@@ -576,8 +576,15 @@ def _dashboard_context(request, discussion) -> dict:
         why_limit=WHY_LIMIT,
         why_cut=":" if show_all else f":{WHY_LIMIT}",
         all_url="?" + urlencode({"vikt": weighting, "alla": "1"}),
+        entry_urls={kind: _entry_url_prefix(discussion, kind) for kind in ENTRY_KINDS},
     )
     return context
+
+
+def _entry_url_prefix(discussion, kind: str) -> str:
+    """/f/d/ID/KIND/: an entry's hide/ and merge/ follow its id."""
+    url = reverse("facilitator:entry_hide", args=[discussion.pk, kind, 1])
+    return url.removesuffix("1/hide/")
 
 
 @login_required

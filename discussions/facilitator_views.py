@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -425,11 +424,7 @@ def _poll_url(name, discussion, state, now, **params) -> str:
 
 
 def _live_wait(discussion) -> int:
-    key = f"gf:participants:{discussion.pk}:{discussion.created_at.timestamp()}"
-    # The phones' count, shared with their wait (phone_views._list_wait).
-    participants = cache.get_or_set(
-        key, discussion.participants.count, phone_views.PARTICIPANTS_COUNT_SECONDS
-    )
+    participants = phone_views.hall_size(discussion)
     return min(LIVE_REDRAW_MAX_SECONDS, participants // LIVE_PARTICIPANTS_PER_SECOND)
 
 

@@ -428,12 +428,18 @@ def _db_datetime(value):
 
 def _list_wait(discussion) -> int:
     """Seconds a phone waits before redrawing lists others changed (see the top)."""
+    return min(LIST_REDRAW_MAX_SECONDS, hall_size(discussion) // LIST_REDRAWS_PER_SECOND)
+
+
+def hall_size(discussion) -> int:
+    """How many take part, for the waits of the phones and the facilitator's screens.
+
+    Counted at most every PARTICIPANTS_COUNT_SECONDS: the waits need not follow every
+    join, but must keep up with a hall filling up (a minute-old count in a hall
+    filling at 17 people a second let the first hundreds redraw on every poll).
+    """
     key = f"gf:participants:{discussion.pk}:{discussion.created_at.timestamp()}"
-    # Counted at most every PARTICIPANTS_COUNT_SECONDS: the wait need not follow every
-    # join, but it must keep up with a hall filling up (a minute-old count in a hall
-    # filling at 17 people a second let the first hundreds redraw on every poll).
-    participants = cache.get_or_set(key, discussion.participants.count, PARTICIPANTS_COUNT_SECONDS)
-    return min(LIST_REDRAW_MAX_SECONDS, participants // LIST_REDRAWS_PER_SECOND)
+    return cache.get_or_set(key, discussion.participants.count, PARTICIPANTS_COUNT_SECONDS)
 
 
 def _jittered(wait: int) -> int:

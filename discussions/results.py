@@ -18,7 +18,6 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.db import connection
@@ -309,10 +308,44 @@ def for_phone(discussion: Discussion, group_id: int) -> PhoneResults:
 # --- The dashboard: rankings plus everything people wrote ---------------------------
 
 
-@dataclass(frozen=True)
+class Entry:
+    """A missing area or an activity with the fields the dashboard uses.
+
+    A plain slotted record rather than a model instance: a conference writes
+    thousands of entries and the live dashboard reads them all every redraw.
+    """
+
+    __slots__ = (
+        "author_id",
+        "group_id",
+        "hidden",
+        "merged_into_id",
+        "n_endorsements",
+        "pk",
+        "recommendation_id",
+        "text",
+    )
+
+    def __init__(self, row):
+        (
+            self.pk,
+            self.text,
+            self.group_id,
+            self.author_id,
+            hidden,
+            self.merged_into_id,
+            self.recommendation_id,
+            self.n_endorsements,
+        ) = row
+        self.hidden = bool(hidden)  # SQLite answers 0 or 1
+
+
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and
+# the dashboard makes one of these per entry on every redraw.
+@dataclass(slots=True)
 class EntryRow:
     kind: str  # "area" or "activity", as in the URLs
-    entry: SimpleNamespace  # pk, text, group_id, author_id, hidden, merged_into_id, …
+    entry: Entry
     group_name: str
     endorsements: int
     merged: list  # the entries merged into this one, oldest first
@@ -352,33 +385,23 @@ class Dashboard:
 def _entries(model, kind, discussion, group_names):
     """All entries of one kind with their endorsement counts: one query.
 
-    Plain namespaces with the fields the dashboard uses rather than model instances,
-    through a cursor rather than the ORM: a conference writes thousands of entries
-    and the page is redrawn every few seconds.
+    Through a cursor rather than the ORM, for the reason `Entry` gives.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_entries_sql(model), [discussion.pk])
-        found = cursor.fetchall()
-    entries = [
-        SimpleNamespace(
-            pk=pk,
-            text=text,
-            group_id=group_id,
-            author_id=author_id,
-            hidden=bool(hidden),
-            merged_into_id=merged_into_id,
-            recommendation_id=recommendation_id,
-            n_endorsements=n,
-        )
-        for pk, text, group_id, author_id, hidden, merged_into_id, recommendation_id, n in found
-    ]
+        cursor.execute(_entries_sql(model), [discussion.pk, discussion.pk])
+        entries = [Entry(row) for row in cursor.fetchall()]
     merged = defaultdict(list)
     for entry in entries:
         if entry.merged_into_id is not None:
             merged[entry.merged_into_id].append(entry)
+    no_name = ""
     rows = [
         EntryRow(
-            kind, entry, group_names.get(entry.group_id, ""), entry.n_endorsements, merged[entry.pk]
+            kind,
+            entry,
+            group_names.get(entry.group_id, no_name),
+            entry.n_endorsements,
+            merged.get(entry.pk, []),
         )
         for entry in entries
         if entry.merged_into_id is None
@@ -390,12 +413,19 @@ def _entries(model, kind, discussion, group_names):
 
 @functools.cache
 def _entries_sql(model) -> str:
-    endorsement = ENDORSEMENT_MODELS[model]._meta.db_table
+    entries = model._meta.db_table
+    endorsements = ENDORSEMENT_MODELS[model]._meta.db_table
     recommendation = "e.recommendation_id" if model is ActivityProposal else "NULL"
+    # The counts in one grouped pass joined on, rather than a subquery per entry:
+    # half the database time with thousands of entries.
     return (
         f"SELECT e.id, e.text, e.group_id, e.author_id, e.hidden, e.merged_into_id,"
-        f" {recommendation}, (SELECT COUNT(*) FROM {endorsement} x WHERE x.entry_id = e.id)"
-        f" FROM {model._meta.db_table} e WHERE e.discussion_id = %s ORDER BY e.created_at, e.id"
+        f" {recommendation}, COALESCE(c.n, 0)"
+        f" FROM {entries} e LEFT JOIN ("
+        f"SELECT x.entry_id, COUNT(*) AS n FROM {endorsements} x"
+        f" JOIN {entries} y ON y.id = x.entry_id WHERE y.discussion_id = %s GROUP BY x.entry_id"
+        f") c ON c.entry_id = e.id"
+        f" WHERE e.discussion_id = %s ORDER BY e.created_at, e.id"
     )
 
 
@@ -447,12 +477,14 @@ def dashboard(discussion: Discussion, weighting: str = PARTICIPANT) -> Dashboard
     if whys[None]:
         why_groups.append(WhyGroup(None, whys[None]))
 
-    activities = []
-    for rec in result.recs:
-        mine = [r for r in all_activities if r.entry.recommendation_id == rec.pk]
-        visible = [r for r in mine if not r.entry.hidden]
-        if visible:
-            activities.append(Activities(rec, visible))
+    # One pass over the activities, not one per recommendation: thousands of them.
+    visible_by_rec = defaultdict(list)
+    for row in all_activities:
+        if not row.entry.hidden:
+            visible_by_rec[row.entry.recommendation_id].append(row)
+    activities = [
+        Activities(rec, visible_by_rec[rec.pk]) for rec in result.recs if visible_by_rec[rec.pk]
+    ]
     hidden = [r for r in [*areas, *all_activities] if r.entry.hidden]
     return Dashboard(
         rankings=result,

@@ -405,6 +405,20 @@ class DashboardTests(LiveTestCase):
         self.assertNotContains(response, evil)
         self.assertContains(response, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;")
 
+    def test_an_entry_row_shows_what_was_merged_escaped_and_a_hide_form_with_csrf(self):
+        anna = add_participant(self.discussion, self.table1, (1,))
+        kept = add_area(anna, "Kultur & idrott")
+        add_area(anna, "<b>kultur</b>", merged_into=kept)
+        content = self.render_fragment().content.decode()
+        item = content[content.index('<li class="f-entry">') :]
+        item = item[: item.index("</li>")]
+        self.assertIn("Kultur &amp; idrott", item)
+        merged = '<span class="f-merged">Sammanslaget med: <q>&lt;b&gt;kultur&lt;/b&gt;</q>'
+        self.assertIn(merged, item)
+        self.assertIn('<span class="f-entry-group">Bord 1</span>', item)
+        self.assertRegex(item, r'<input type="hidden" name="csrfmiddlewaretoken" value="\w+">')
+        self.assertNotIn("<b>", content)
+
     def test_long_lists_are_cut_until_asked_for_all(self):
         anna = add_participant(self.discussion, self.table1, (1,))
         for i in range(20):

@@ -74,6 +74,7 @@ def main(argv=None) -> int:
     from discussions import timer
     from discussions.models import Discussion, MissingArea, Participant
     from discussions.phone_views import COOKIE_SALT
+    from discussions.results import forget_kept
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
@@ -126,6 +127,7 @@ def main(argv=None) -> int:
 
     def dashboard_cold():
         cache.clear()
+        forget_kept()  # and this process's copies: cold means computed
         return facilitator.get(f"/f/d/{d}/live/?rev=0&state=running&vikt=deltagare", headers=htmx)
 
     g = participant.group_id

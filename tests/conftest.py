@@ -43,3 +43,13 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _forget_kept_results():
+    """The results' copies in this process are keyed by revision, which in production
+    only grows; a test's rollback hands the same revision out again with other
+    answers, as it does the cache's keys (hence the tests' cache.clear())."""
+    from discussions import results
+
+    results.forget_kept()

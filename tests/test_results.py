@@ -159,6 +159,22 @@ class RankingsTests(BaseTestCase):
         second = results.rankings(fresh(self.discussion))
         self.assertEqual(second.overall.ballots, first.overall.ballots + 1)
 
+    def test_this_processs_copies_answer_without_the_cache_and_follow_a_group(self):
+        discussion = Discussion.with_live_revision(Discussion.objects).get(pk=self.discussion.pk)
+        first = results.rankings(discussion)
+        cache.clear()  # what another process would not have; this one kept its copy
+        with self.assertNumQueries(0):
+            self.assertIs(results.rankings(discussion), first)
+        # Table 1 changes: its table is computed anew, table 2's is this process's copy
+        # even with the shared cache empty.
+        add_participant(self.discussion, self.table1, (8,))
+        Group.bump_revision(self.table1.pk)
+        cache.clear()
+        second = results.rankings(fresh(self.discussion))
+        self.assertEqual(second.groups[0].ballots, first.groups[0].ballots + 1)
+        self.assertIsNot(second.groups[0], first.groups[0])
+        self.assertIs(second.groups[1], first.groups[1])
+
     def test_for_phone_gives_overall_and_the_own_group(self):
         phone = results.for_phone(fresh(self.discussion), self.table2.pk)
         self.assertEqual(phone.overall.ballots, 5)

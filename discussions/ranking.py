@@ -127,20 +127,30 @@ def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Elec
     # One float weight makes exact arithmetic pointless, so the whole call goes float.
     cast = float if any(isinstance(w, float) for w in weights) else Fraction
     prepared = []
+    # A hall's thousands of ballots are a few hundred distinct ones with a few
+    # distinct weights: each is checked (and each weight cast) once.
+    valid_ballots: set[tuple[Item, ...]] = set()
+    cast_weights: dict[tuple[type, Number], Number] = {}
     for index, (ballot, weight) in enumerate(zip(ballots, weights, strict=True)):
-        if isinstance(weight, bool) or not isinstance(weight, int | Fraction | float):
-            raise TypeError(f"weight {index} is not an int, Fraction or float: {weight!r}")
-        if isinstance(weight, float) and not math.isfinite(weight):
-            raise ValueError(f"weight {index} is not finite: {weight!r}")
-        if weight < 0:
-            raise ValueError(f"weight {index} is negative: {weight!r}")
-        for item in ballot:
-            if item not in known:
-                raise ValueError(f"ballot {index} ranks an unknown item: {item!r}")
-        if len(set(ballot)) != len(ballot):
-            raise ValueError(f"ballot {index} ranks an item twice: {ballot!r}")
+        key = (type(weight), weight)
+        exact = cast_weights.get(key)
+        if exact is None:
+            if isinstance(weight, bool) or not isinstance(weight, int | Fraction | float):
+                raise TypeError(f"weight {index} is not an int, Fraction or float: {weight!r}")
+            if isinstance(weight, float) and not math.isfinite(weight):
+                raise ValueError(f"weight {index} is not finite: {weight!r}")
+            if weight < 0:
+                raise ValueError(f"weight {index} is negative: {weight!r}")
+            exact = cast_weights[key] = cast(weight)
+        if ballot not in valid_ballots:
+            for item in ballot:
+                if item not in known:
+                    raise ValueError(f"ballot {index} ranks an unknown item: {item!r}")
+            if len(set(ballot)) != len(ballot):
+                raise ValueError(f"ballot {index} ranks an item twice: {ballot!r}")
+            valid_ballots.add(ballot)
         if ballot:
-            prepared.append((ballot, cast(weight)))
+            prepared.append((ballot, exact))
     return _Election(items, prepared, cast(0), _tallies(items, prepared))
 
 

@@ -320,6 +320,16 @@ def test_invalid_ballots_unweighted_functions(function):
         function("abc", [["d"]])
 
 
+def test_each_ballot_and_weight_is_checked_where_it_first_appears():
+    # Checked once per distinct value: a valid ballot or weight seen before must not
+    # let an invalid one of another kind (True is not the weight 1) through.
+    with pytest.raises(TypeError, match="weight 1"):
+        borda("abc", [["a"], ["a"]], [1, True])
+    with pytest.raises(ValueError, match="ballot 2 ranks an item twice"):
+        borda("abc", [["a", "b"], ["a", "b"], ["b", "b"]])
+    assert borda("abc", [["a"]] * 3, [1, 1.0, Fraction(1)]) == borda("abc", [["a"]] * 3)
+
+
 def test_invalid_items():
     with pytest.raises(ValueError):
         borda(["a", "a"], [])

@@ -146,6 +146,9 @@ class Scenario:
     max_connections: int = 200
     timeout_seconds: float = 30.0
     seed: int = 1
+    # Where the facilitator's screens go, as a balancer would route /f/ and /konto/ to
+    # app servers of their own; empty: the same as the phones.
+    facilitator_base_url: str = ""
 
     @property
     def end_at(self) -> float:
@@ -174,8 +177,9 @@ class Result:
 class Session:
     """One browser: its own cookies and CSRF token, on the shared client."""
 
-    def __init__(self, run: Run):
+    def __init__(self, run: Run, client: Client | None = None):
         self.run = run
+        self.client = client or run.client
         self.cookies: dict[str, str] = {}
         self.csrf: str | None = None
 
@@ -220,7 +224,7 @@ class Session:
             data = {"csrfmiddlewaretoken": self.csrf, **data}
         started = time.perf_counter()
         try:
-            response = await self.run.client.request(method, path, data=data, headers=headers)
+            response = await self.client.request(method, path, data=data, headers=headers)
         except HTTPError as e:
             stats.record(endpoint, time.perf_counter() - started, None, f"{method} {path}: {e}")
             return None
@@ -588,16 +592,18 @@ async def run_scenario(scenario: Scenario, on_ready=None) -> Result:
     just before the first phone joins.
     """
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    async with make_client(
-        scenario.base_url, scenario.max_connections, scenario.timeout_seconds
-    ) as client:
+    timeout = scenario.timeout_seconds
+    async with (
+        make_client(scenario.base_url, scenario.max_connections, timeout) as client,
+        make_client(scenario.facilitator_base_url or scenario.base_url, 4, timeout) as screens,
+    ):
         run = Run(scenario, client)
         run.origin = time.perf_counter()
         # Everything stops by this moment, whatever happens.
         run.hard_stop = scenario.stop_at + scenario.timeout_seconds + 30
         d = scenario.discussion_id
 
-        facilitator = Facilitator(run)
+        facilitator = Facilitator(run, screens)
         if not await facilitator.login():
             raise RuntimeError(f"the facilitator could not log in: {run.stats.error_samples}")
         dashboard_live = await facilitator.open("dashboard page", f"/f/d/{d}/")

@@ -55,6 +55,11 @@ def parse_args(argv=None):
         default=1,
         help="gunicorns on their own ports, the client balancing by least connections",
     )
+    parser.add_argument(
+        "--facilitator-instance",
+        action="store_true",
+        help="one more gunicorn for the facilitator's screens only (routed by path)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which phones join")
@@ -335,6 +340,7 @@ def print_report(report: dict) -> None:
         + f"gunicorn {c['worker_class']} ×{c['workers']}"
         + (f" ×{c['threads']} threads" if c["worker_class"] == "gthread" else "")
         + (" --preload" if c["preload"] else "")
+        + (" + 1 for the facilitator's screens" if c.get("facilitator_instance") else "")
         + f" · cache {c['cache']}"
     )
     m = report["machine"]
@@ -476,16 +482,19 @@ def main(argv=None) -> int:
             preload=args.preload,
             log_path=args.log or tmp / "gunicorn.log",
         )
-        for _ in range(args.instances)
+        for _ in range(args.instances + args.facilitator_instance)
     ]
-    server = servers[0] if args.instances == 1 else Instances(servers)
+    server = servers[0] if len(servers) == 1 else Instances(servers)
+    phones_url = ",".join(s.base_url for s in servers[: args.instances])
+    screens_url = servers[-1].base_url if args.facilitator_instance else ""
     print(f"gunicorn: {' '.join(server.command())}", flush=True)
     print(f"gunicorn log: {server.log_path}", flush=True)
     server.start()
     sampler = Sampler(server)
     sampler.start()
     scenario = loadgen.Scenario(
-        base_url=server.base_url,
+        base_url=phones_url,
+        facilitator_base_url=screens_url,
         join_code=room.join_code,
         discussion_id=room.discussion_id,
         username=room.username,
@@ -544,6 +553,7 @@ def main(argv=None) -> int:
             "worker_class": args.worker_class,
             "workers": args.workers,
             "instances": args.instances,
+            "facilitator_instance": args.facilitator_instance,
             "threads": args.threads,
             "preload": args.preload,
             "ramp": args.ramp,

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from django.db import connection
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,17 @@ def bench_database() -> list[str]:
     return ["--database", urlunsplit(url._replace(path="/" + name))]
 
 
-def test_bench_smoke(tmp_path):
+@pytest.mark.parametrize(
+    "layout",
+    [
+        [],
+        # The production layout of README.md: a gunicorn per core behind the balancer,
+        # and one more for the facilitator's screens.
+        ["--instances=2", "--facilitator-instance", "--workers=1", "--worker-class=gthread"],
+    ],
+    ids=["one gunicorn", "instances"],
+)
+def test_bench_smoke(tmp_path, layout):
     report = tmp_path / "report.json"
     command = [
         sys.executable,
@@ -42,6 +53,7 @@ def test_bench_smoke(tmp_path):
         "--crowds=20",
         f"--json={report}",
         *bench_database(),
+        *layout,
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     result = subprocess.run(
@@ -58,3 +70,7 @@ def test_bench_smoke(tmp_path):
     assert numbers["end"]["learned"] == 20
     assert numbers["throughput"]["poll"]["requests"] > 0
     assert "endpoint" in result.stdout
+    if layout:
+        # Two gunicorns for the phones and one for the screens, each worker sampled.
+        assert len(numbers["memory"]["max_rss_mib"]) == 3
+        assert numbers["config"]["facilitator_instance"] is True

@@ -425,12 +425,11 @@ def _entries(model, kind, discussion, group_names):
     for entry in entries:
         if entry.merged_into_id is not None:
             merged[entry.merged_into_id].append(entry)
-    no_name = ""
     rows = [
         EntryRow(
             kind,
             entry,
-            group_names.get(entry.group_id, no_name),
+            group_names.get(entry.group_id, ""),
             entry.n_endorsements,
             merged.get(entry.pk, []),
         )

@@ -379,6 +379,28 @@ class DashboardTests(LiveTestCase):
         # Bord 1 and Bord 2 both put it first; Bord 3 has no ballots yet.
         self.assertIn(first + first + '<td class="f-num muted">–</td>', row)
 
+    def test_ranking_rows_localise_numbers_not_the_histogram_and_escape_titles(self):
+        self.discussion.recommendation_set.recommendations.filter(number=1).update(
+            title="Pendling <b>& skatt</b>"
+        )
+        add_participant(self.discussion, self.table1, (3, 1))
+        add_participant(self.discussion, self.table1, (3, 2))
+        content = self.render_fragment().content.decode()
+        overall = content[content.index('id="ranking-overall"') :]
+        row = overall[overall.index('<span class="rec-number">1.</span>') :]
+        row = row[: row.index("</tr>")]
+        self.assertIn("Pendling &lt;b&gt;&amp; skatt&lt;/b&gt;", row)
+        self.assertNotIn("<b>", content)
+        # Recommendation 1: second on one ballot (6 points), unranked on the other,
+        # where the six unranked share 15 points (2.5 each): 8.5 in all. Its mean
+        # place is (2 + 5.5) / 2 = 3.75; in Swedish with a decimal comma.
+        self.assertIn('<span class="f-bar-value">8,5</span>', row)
+        self.assertIn('<td class="f-num">3,8</td>', row)
+        # Its histogram: one ballot of the table's peak of two at place 2, half as
+        # high (12 of 24), with a decimal point, or the SVG would not parse.
+        self.assertIn('<rect x="10" y="12.0" width="8" height="12.0"></rect>', row)
+        self.assertIn("<title>plats 1: 0, plats 2: 1,", row)
+
     def test_weighting_switch(self):
         for _ in range(3):
             add_participant(self.discussion, self.table1, (3,))

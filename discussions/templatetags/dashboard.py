@@ -3,10 +3,13 @@
 The matrix of groups × recommendations is forty cells a row at a conference, each
 with a localised number in its title, and the entry lists are nine lists of fifteen
 rows with a form each; the live region redraws them every few seconds. As template
-nodes the matrix was a fifth of the dashboard's time and the entries a third.
+nodes the matrix was a fifth of the dashboard's time and the entries a third. The
+ranking tables' rows (forty-one tables of eight rows, each with a histogram) were
+most of a redraw after a busy hall changed every group.
 """
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -70,3 +73,41 @@ def entry_items(context, rows, base):
             "</span></li>\n"
         )
     return mark_safe("".join(items))
+
+
+@register.simple_tag
+def ranking_rows(table):
+    """The <tr> of each row of a results.Table: place, recommendation, Borda bar and
+    points, mean place, first places, Kemeny place and the histogram of places.
+    Numbers are localised as the template's floatformat did (they are the same
+    filter); the SVG's coordinates are not (a decimal comma would break them). The
+    recommendation's title is escaped like every other text."""
+    rows = []
+    for row in table.rows:
+        width = int(row.histogram_width)
+        bars = "".join(
+            f'<rect x="{int(bar.x)}" y="{bar.y}" width="8" height="{bar.height}"'
+            + (' class="f-first"' if index == 0 else "")
+            + "></rect>"
+            for index, bar in enumerate(row.bars)
+        )
+        kemeny = "–" if row.kemeny_position is None else int(row.kemeny_position)
+        rows.append(
+            "<tr>"
+            f'<td class="f-num f-pos">{int(row.schulze_position)}</td>'
+            f'<th scope="row" class="f-rec-cell"><span class="rec-number">'
+            f"{escape(row.rec.number)}.</span> {escape(row.rec.title)}</th>"
+            '<td class="f-bar-col"><span class="f-bar-wrap"><span class="f-bar" aria-hidden="true">'
+            f'<span class="f-bar-fill f-w-{int(row.borda_step)}"></span></span>'
+            f'<span class="f-bar-value">{floatformat(row.borda, "-1")}</span></span></td>'
+            f'<td class="f-num">{floatformat(row.mean_rank, 1)}</td>'
+            f'<td class="f-num">{floatformat(row.first_places, "-1")}</td>'
+            f'<td class="f-num">{kemeny}</td>'
+            '<td class="f-dist-cell">'
+            f'<svg class="f-dist" viewBox="0 0 {width} 24" width="{width}" height="24"'
+            ' preserveAspectRatio="none" role="img">'
+            f"<title>{escape(row.histogram_title)}</title>{bars}"
+            f'<line x1="0" y1="23.5" x2="{width}" y2="23.5"></line></svg></td>'
+            "</tr>\n"
+        )
+    return mark_safe("".join(rows))

@@ -254,24 +254,41 @@ def pairwise(
 # --- Orders -------------------------------------------------------------------------
 
 
+def _exact_matrix(e: _Election, d: dict[Item, dict[Item, Number]]) -> list[list[Number]]:
+    """d as a list of rows by item index, the diagonal 0. Exact ints are many times
+    faster than Fractions in the orders' loops, so Fractions are scaled by their common
+    denominator: a positive factor changes no comparison and no sum's order."""
+    items = e.items
+    if isinstance(e.zero, Fraction):
+        scale = math.lcm(*(v.denominator for row in d.values() for v in row.values()))
+        return [[int(d[a][b] * scale) if a != b else 0 for b in items] for a in items]
+    return [[d[a][b] if a != b else 0.0 for b in items] for a in items]
+
+
 def _schulze(
     e: _Election, d: dict[Item, dict[Item, Number]], points: dict[Item, Number]
 ) -> list[Item]:
+    n = e.n
+    w = _exact_matrix(e, d)
     # Winning votes: a link a -> b has the strength of its winning side d[a][b], and
     # there is no link when d[a][b] <= d[b][a] — the measure Schulze's paper (Social Choice
     # and Welfare 36, 2011) uses by default, and the one most worked examples follow.
-    p = {a: {b: (v if v > d[b][a] else e.zero) for b, v in row.items()} for a, row in d.items()}
+    p = [[w[a][b] if a != b and w[a][b] > w[b][a] else 0 for b in range(n)] for a in range(n)]
     # Floyd-Warshall for the widest path: a path is as strong as its weakest link.
-    for i in e.items:
-        for j in e.items:
+    for i in range(n):
+        through = p[i]
+        for j in range(n):
             if j == i:
                 continue
-            for k in e.items:
+            row, to_i = p[j], p[j][i]
+            for k in range(n):
                 if k != i and k != j:
-                    p[j][k] = max(p[j][k], min(p[j][i], p[i][k]))
-    beaten = {a: sum(1 for b in p[a] if p[a][b] > p[b][a]) for a in e.items}
-    index = {item: i for i, item in enumerate(e.items)}
-    return sorted(e.items, key=lambda a: (-beaten[a], -points[a], index[a]))
+                    via = to_i if to_i < through[k] else through[k]
+                    if via > row[k]:
+                        row[k] = via
+    beaten = [sum(1 for b in range(n) if b != a and p[a][b] > p[b][a]) for a in range(n)]
+    order = sorted(range(n), key=lambda a: (-beaten[a], -points[e.items[a]], a))
+    return [e.items[a] for a in order]
 
 
 def schulze(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> list[Item]:
@@ -298,21 +315,17 @@ def _kemeny(e: _Election, d: dict[Item, dict[Item, Number]]) -> list[Item]:
     n = e.n
     if n > MAX_KEMENY_ITEMS:
         raise ValueError(f"kemeny supports at most {MAX_KEMENY_ITEMS} items, got {n}")
-    # Exact ints are ~20x faster than Fractions in the 2**n loop: scale by the common
-    # denominator (it does not change which order is best).
-    if isinstance(e.zero, Fraction):
-        scale = math.lcm(*(v.denominator for row in d.values() for v in row.values()))
-        w = [[int(d[a][b] * scale) if a != b else 0 for b in e.items] for a in e.items]
-    else:
-        w = [[d[a][b] if a != b else 0.0 for b in e.items] for a in e.items]
+    w = _exact_matrix(e, d)
     subsets = 1 << n
+    # The lowest member of each subset, and each subset's members as (x, bit).
+    lowest = [0] + [(s & -s).bit_length() - 1 for s in range(1, subsets)]
+    members = [[(x, 1 << x) for x in range(n) if s >> x & 1] for s in range(subsets)]
     # ahead[x][S] = sum of w[x][y] for y in S: what x gains by standing before all of S.
     ahead = []
     for x in range(n):
-        row = [0] * subsets
+        row, wx = [0] * subsets, w[x]
         for s in range(1, subsets):
-            low = s & -s
-            row[s] = row[s ^ low] + w[x][low.bit_length() - 1]
+            row[s] = row[s & (s - 1)] + wx[lowest[s]]
         ahead.append(row)
 
     def placed_first(x: int, s: int) -> Number:
@@ -320,10 +333,10 @@ def _kemeny(e: _Election, d: dict[Item, dict[Item, Number]]) -> list[Item]:
         return ahead[x][rest] + best[rest]
 
     # best[S] = best score of an order of the items in S alone. Subsets are numbered so
-    # that S - {x} < S and is always computed before S.
+    # that S - {x} < S and is always computed before S. (placed_first, inlined.)
     best = [0] * subsets
     for s in range(1, subsets):
-        best[s] = max(placed_first(x, s) for x in range(n) if s >> x & 1)
+        best[s] = max([ahead[x][s ^ bit] + best[s ^ bit] for x, bit in members[s]])
     # Walk from the front choosing the earliest item that still reaches the optimum: this
     # gives the lexicographically smallest optimal order. placed_first recomputes the very
     # same expression as the max above, so the equality test is exact even for floats.

@@ -24,6 +24,7 @@ Pure standard library, no Django: views, the dashboard and the export call
 ``summarise`` (or the individual functions) with plain ids.
 """
 
+import functools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -261,15 +262,16 @@ def _exact_matrix(e: _Election, d: dict[Item, dict[Item, Number]]) -> list[list[
     items = e.items
     if isinstance(e.zero, Fraction):
         scale = math.lcm(*(v.denominator for row in d.values() for v in row.values()))
-        return [[int(d[a][b] * scale) if a != b else 0 for b in items] for a in items]
+        return [
+            [d[a][b].numerator * (scale // d[a][b].denominator) if a != b else 0 for b in items]
+            for a in items
+        ]
     return [[d[a][b] if a != b else 0.0 for b in items] for a in items]
 
 
-def _schulze(
-    e: _Election, d: dict[Item, dict[Item, Number]], points: dict[Item, Number]
-) -> list[Item]:
+def _schulze(e: _Election, w: list[list[Number]], points: dict[Item, Number]) -> list[Item]:
+    """The order, from d as _exact_matrix gives it."""
     n = e.n
-    w = _exact_matrix(e, d)
     # Winning votes: a link a -> b has the strength of its winning side d[a][b], and
     # there is no link when d[a][b] <= d[b][a] — the measure Schulze's paper (Social Choice
     # and Welfare 36, 2011) uses by default, and the one most worked examples follow.
@@ -308,18 +310,26 @@ def schulze(items: Sequence[Item], ballots: Ballots, weights: Weights = None) ->
     beats everything b beats, plus b itself, so a beats strictly more items.
     """
     e = _prepare(items, ballots, weights)
-    return _schulze(e, _pairwise(e), _borda(e))
+    return _schulze(e, _exact_matrix(e, _pairwise(e)), _borda(e))
 
 
-def _kemeny(e: _Election, d: dict[Item, dict[Item, Number]]) -> list[Item]:
+@functools.cache
+def _subsets(n: int) -> tuple[list[int], list[list[tuple[int, int]]]]:
+    """For each subset of n items (a bit mask): its lowest member, and its members as
+    (index, bit). The same for every election of n items, so made once."""
+    subsets = 1 << n
+    lowest = [0] + [(s & -s).bit_length() - 1 for s in range(1, subsets)]
+    members = [[(x, 1 << x) for x in range(n) if s >> x & 1] for s in range(subsets)]
+    return lowest, members
+
+
+def _kemeny(e: _Election, w: list[list[Number]]) -> list[Item]:
+    """The order, from d as _exact_matrix gives it."""
     n = e.n
     if n > MAX_KEMENY_ITEMS:
         raise ValueError(f"kemeny supports at most {MAX_KEMENY_ITEMS} items, got {n}")
-    w = _exact_matrix(e, d)
     subsets = 1 << n
-    # The lowest member of each subset, and each subset's members as (x, bit).
-    lowest = [0] + [(s & -s).bit_length() - 1 for s in range(1, subsets)]
-    members = [[(x, 1 << x) for x in range(n) if s >> x & 1] for s in range(subsets)]
+    lowest, members = _subsets(n)
     # ahead[x][S] = sum of w[x][y] for y in S: what x gains by standing before all of S.
     ahead = []
     for x in range(n):
@@ -362,7 +372,7 @@ def kemeny(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> 
     Raises ValueError for more than MAX_KEMENY_ITEMS (16) items.
     """
     e = _prepare(items, ballots, weights)
-    return _kemeny(e, _pairwise(e))
+    return _kemeny(e, _exact_matrix(e, _pairwise(e)))
 
 
 def _kendalls_w(e: _Election) -> float | None:
@@ -430,10 +440,10 @@ def summarise(items: Sequence[Item], ballots: Ballots, weights: Weights = None) 
     and no ``kemeny_position``): its exact computation would take too long.
     """
     e = _prepare(items, ballots, weights)
-    d = _pairwise(e)
+    w = _exact_matrix(e, _pairwise(e))
     points = _borda(e)
-    order = _schulze(e, d, points)
-    consensus = _kemeny(e, d) if len(e.items) <= MAX_KEMENY_ITEMS else []
+    order = _schulze(e, w, points)
+    consensus = _kemeny(e, w) if len(e.items) <= MAX_KEMENY_ITEMS else []
     kemeny_position = {item: i for i, item in enumerate(consensus, start=1)}
     means, firsts, counts = _mean_rank(e), _first_places(e), _position_counts(e)
     rows = [

@@ -4,4 +4,16 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gransforum.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from discussions.phone_views import unchanged_poll  # noqa: E402 (needs the apps loaded)
+
+
+def application(environ, start_response):
+    """Django, except for a phone's unchanged poll: the hottest request of a full hall,
+    answered 204 before Django's request handling (phone_views.unchanged_poll)."""
+    headers = unchanged_poll(environ)
+    if headers is None:
+        return django_application(environ, start_response)
+    start_response("204 No Content", headers)
+    return []

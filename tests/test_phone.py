@@ -6,9 +6,11 @@ import time
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import connection
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from discussions import phone_views, timer
@@ -667,6 +669,160 @@ class PollTests(PhoneTestCase):
 
     def test_poll_without_the_cookie_is_404(self):
         self.assertEqual(self.poll(client=self.client_class()).status_code, 404)
+
+
+@override_settings(PHONE_POLL_CACHE_SECONDS=60)
+class UnchangedPollFastPathTests(PhoneTestCase):
+    """gransforum/wsgi.py answers the unchanged poll before Django (phone_views.unchanged_poll).
+
+    A minute's copy here, so that no test depends on how fast it runs; the copy's
+    age is tested above."""
+
+    phone_revision = PollTests.phone_revision
+    poll = PollTests.poll
+
+    def setUp(self):
+        super().setUp()
+        phone_views._poll_rows.clear()
+        self.p = self.join()
+        self.start()
+
+    def environ(self, rev=None, mode="open", group=None, at=0, w=0, client=None, **extra):
+        query = {
+            "rev": self.phone_revision(group) if rev is None else rev,
+            "mode": mode,
+            "g": (group or self.table1).pk,
+            "at": at,
+            "w": w,
+        }
+        cookies = (client or self.client).cookies.output(header="", sep=";").strip()
+        method = extra.pop("method", "get")
+        request = getattr(RequestFactory(), method)(
+            self.url("poll/"), query, HTTP_COOKIE=cookies, **HX, **extra
+        )
+        return request.environ
+
+    def test_the_path_is_the_view_s(self):
+        url = reverse("phone_poll", args=[4711])
+        self.assertEqual(phone_views._POLL_PATH.fullmatch(url)[1], "4711")
+        self.assertIsNone(phone_views._POLL_PATH.fullmatch(url + "x"))
+
+    def test_it_answers_only_what_the_view_answers_with_a_plain_204(self):
+        rev = self.phone_revision()
+        self.poll(rev=rev)  # the view read the row: this process holds a copy of it
+        now = int(time.time())
+        cases = {
+            "unchanged": {"rev": rev},
+            "changed, lists due": {"rev": rev + 1},
+            "changed, long lists may wait": {"rev": rev + 1, "at": now, "w": 50},
+            "another mode": {"rev": rev, "mode": "closed"},
+            "a table without a copy": {"rev": 0, "group": self.table2},
+            "not in this discussion": {"rev": 0, "group": self.other_table},
+            "no cookie": {"rev": rev, "client": self.client_class()},
+            "another host": {"rev": rev, "HTTP_HOST": "evil.example"},
+            "a POST": {"rev": rev, "method": "post"},
+        }
+        answered = set()
+        for name, case in cases.items():
+            with self.subTest(name):
+                fast = phone_views.unchanged_poll(self.environ(**case))
+                if fast is None:
+                    continue
+                answered.add(name)
+                # Asked the same, the view gives the same: a plain 204 and the clock.
+                view = self.poll(**case)
+                self.assertEqual(view.status_code, 204)
+                self.assertNotIn("HX-Refresh", view)
+                self.assertNotIn("HX-Trigger", view)
+                state, seconds = dict(fast)["X-Timer"].split()
+                view_state, view_seconds = view["X-Timer"].split()
+                self.assertEqual(state, view_state)
+                self.assertLessEqual(abs(int(seconds) - int(view_seconds)), 1)
+        self.assertEqual(answered, {"unchanged", "changed, long lists may wait"})
+
+    def test_a_forged_cookie_goes_to_the_view(self):
+        self.poll()
+        forged = self.client_class()
+        name = f"gf_p{self.discussion.pk}"
+        signature = self.client.cookies[name].value[len(str(self.p.pk)) :]
+        forged.cookies[name] = f"{self.p.pk + 1}{signature}"  # another's id, this one's signature
+        self.assertIsNone(phone_views.unchanged_poll(self.environ(client=forged)))
+        self.assertEqual(self.poll(client=forged).status_code, 404)
+
+    @override_settings(SECURE_SSL_REDIRECT=True)
+    def test_plain_http_goes_to_the_view_where_https_is_required(self):
+        client = self.client_class()
+        client.cookies = self.client.cookies
+        client.get(self.url("poll/"), secure=True)  # reads the row over HTTPS
+        phone_views._poll_row(self.discussion.pk, self.table1.pk)
+        self.assertIsNone(phone_views.unchanged_poll(self.environ()))
+        self.assertEqual(client.get(self.url("poll/"), {"rev": 0}).status_code, 301)
+        self.assertIsNotNone(phone_views.unchanged_poll(self.environ(secure=True)))
+
+    @override_settings(
+        SECURE_HSTS_SECONDS=3600, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True
+    )
+    def test_the_fast_204_carries_the_view_s_headers(self):
+        """All but those of a body's language: a 204 has no body."""
+        rev = self.phone_revision()
+        for secure in (False, True):
+            with self.subTest(secure=secure):
+                client = self.client_class()  # its middleware reads these settings
+                client.cookies = self.client.cookies
+                view = client.get(
+                    self.url("poll/"),
+                    {"rev": rev, "mode": "open", "g": self.table1.pk},
+                    secure=secure,
+                    **HX,
+                )
+                self.assertEqual(view.status_code, 204)
+                fast = phone_views.unchanged_poll(self.environ(rev=rev, secure=secure))
+                self.assertEqual(len(fast), len(dict(fast)))  # each header once
+                expected = {
+                    name: value
+                    for name, value in view.headers.items()
+                    if name not in ("Content-Type", "Content-Length", "Content-Language", "Vary")
+                }
+                fast = dict(fast)
+                self.assertEqual(fast.pop("X-Timer").split()[0], expected.pop("X-Timer").split()[0])
+                self.assertEqual(fast, expected)
+                self.assertEqual("Strict-Transport-Security" in fast, secure)
+
+    def test_it_reads_nothing(self):
+        self.poll()
+        environ = self.environ()
+        with self.assertNumQueries(0):
+            self.assertIsNotNone(phone_views.unchanged_poll(environ))
+
+    def test_the_wsgi_application_answers_it_before_django(self):
+        from gransforum.wsgi import application
+
+        self.poll()
+        started = []
+
+        def count(**kwargs):
+            started.append(kwargs)
+
+        answers = []
+
+        def start_response(status, headers, exc_info=None):
+            answers.append((status, dict(headers)))
+
+        request_started.connect(count)
+        try:
+            body = application(self.environ(), start_response)
+            self.assertEqual(b"".join(body), b"")
+            self.assertEqual(answers[0][0], "204 No Content")
+            self.assertEqual(answers[0][1]["X-Timer"].split()[0], "running")
+            self.assertEqual(started, [])  # Django never saw it
+            # A poll it cannot answer is Django's, as before.
+            body = application(self.environ(client=self.client_class()), start_response)
+            b"".join(body)
+            body.close()
+            self.assertEqual(answers[1][0], "404 Not Found")
+            self.assertEqual(len(started), 1)
+        finally:
+            request_started.disconnect(count)
 
 
 class IsolationTests(PhoneTestCase):

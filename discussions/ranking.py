@@ -62,16 +62,20 @@ class _Tally:
 
 @dataclass(frozen=True, slots=True)
 class _Election:
-    """Validated input: the items, the non-empty ballots with their weights."""
+    """Validated input: the items and the tallies of the non-empty ballots."""
 
     items: list[Item]
-    ballots: list[tuple[tuple[Item, ...], Number]]
     zero: Number  # Fraction(0) or 0.0, so sums start in the right number type
     tallies: list[_Tally]
 
     @property
     def n(self) -> int:
         return len(self.items)
+
+    @property
+    def m(self) -> int:
+        """The number of non-empty ballots."""
+        return sum(t.ballots for t in self.tallies)
 
     def weighted(self, count) -> Number:
         """Sum over the tallies of weight × count(tally), in the election's number type."""
@@ -136,13 +140,7 @@ def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Elec
         key = (type(weight), weight)
         exact = cast_weights.get(key)
         if exact is None:
-            if isinstance(weight, bool) or not isinstance(weight, int | Fraction | float):
-                raise TypeError(f"weight {index} is not an int, Fraction or float: {weight!r}")
-            if isinstance(weight, float) and not math.isfinite(weight):
-                raise ValueError(f"weight {index} is not finite: {weight!r}")
-            if weight < 0:
-                raise ValueError(f"weight {index} is negative: {weight!r}")
-            exact = cast_weights[key] = cast(weight)
+            exact = cast_weights[key] = _checked_weight(index, weight, cast)
         if ballot not in valid_ballots:
             for item in ballot:
                 if item not in known:
@@ -152,7 +150,17 @@ def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Elec
             valid_ballots.add(ballot)
         if ballot:
             prepared.append((ballot, exact))
-    return _Election(items, prepared, cast(0), _tallies(items, prepared))
+    return _Election(items, cast(0), _tallies(items, prepared))
+
+
+def _checked_weight(index: int, weight: Weight, cast) -> Number:
+    if isinstance(weight, bool) or not isinstance(weight, int | Fraction | float):
+        raise TypeError(f"weight {index} is not an int, Fraction or float: {weight!r}")
+    if isinstance(weight, float) and not math.isfinite(weight):
+        raise ValueError(f"weight {index} is not finite: {weight!r}")
+    if weight < 0:
+        raise ValueError(f"weight {index} is negative: {weight!r}")
+    return cast(weight)
 
 
 def _half(twice: int) -> Fraction:
@@ -185,7 +193,7 @@ def borda(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> d
 
 def _mean_rank(e: _Election) -> dict[Item, Number | None]:
     total_weight = e.weighted(lambda t: t.ballots)
-    if not e.ballots or total_weight == 0:
+    if not e.m or total_weight == 0:
         return dict.fromkeys(e.items)
     return {
         item: e.weighted(lambda t, item=item: _half(t.twice_positions[item])) / total_weight
@@ -376,7 +384,7 @@ def kemeny(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> 
 
 
 def _kendalls_w(e: _Election) -> float | None:
-    n, m = e.n, len(e.ballots)
+    n, m = e.n, e.m
     if m < 2 or n < 2:
         return None
     rank_sums = {item: _half(sum(t.twice_positions[item] for t in e.tallies)) for item in e.items}
@@ -439,7 +447,10 @@ def summarise(items: Sequence[Item], ballots: Ballots, weights: Weights = None) 
     MAX_KEMENY_ITEMS gets everything but the Kemeny order (an empty ``kemeny``
     and no ``kemeny_position``): its exact computation would take too long.
     """
-    e = _prepare(items, ballots, weights)
+    return _summary(_prepare(items, ballots, weights))
+
+
+def _summary(e: _Election) -> Summary:
     w = _exact_matrix(e, _pairwise(e))
     points = _borda(e)
     order = _schulze(e, w, points)
@@ -459,10 +470,76 @@ def summarise(items: Sequence[Item], ballots: Ballots, weights: Weights = None) 
         for position, item in enumerate(order, start=1)
     ]
     return Summary(
-        ballots=len(e.ballots),
+        ballots=e.m,
         weight=e.weighted(lambda t: t.ballots),
         order=order,
         kemeny=consensus,
         w=_kendalls_w(e),
         rows=rows,
+    )
+
+
+# --- Tallies: counting once, summing later --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The counts of one set of ballots, each weighing 1 (see `tally`)."""
+
+    items: tuple[Item, ...]
+    counts: _Tally | None  # None: no non-empty ballot
+
+    @property
+    def ballots(self) -> int:
+        return self.counts.ballots if self.counts else 0
+
+
+def tally(items: Sequence[Item], ballots: Ballots) -> Tally:
+    """Validate and count `ballots` once, to summarise them later with other tallies
+    (`summarise_tallies`). Raises ValueError like ``summarise``.
+
+    Every count is a sum over ballots, so the tallies of a hall's groups add up to
+    the hall's: its overall result needs no second pass over every ballot.
+    """
+    e = _prepare(items, ballots, None)
+    return Tally(tuple(e.items), e.tallies[0] if e.tallies else None)
+
+
+def summarise_tallies(
+    items: Sequence[Item], tallies: Sequence[Tally], weights: Weights = None
+) -> Summary:
+    """``summarise`` of all the tallies' ballots together, each tally's ballots
+    weighing its weight (default 1): the same Summary as from the ballots."""
+    items = list(items)
+    if len(set(items)) != len(items):
+        raise ValueError("items contains a duplicate")
+    weights = [1] * len(tallies) if weights is None else list(weights)
+    if len(weights) != len(tallies):
+        raise ValueError(f"got {len(weights)} weights for {len(tallies)} tallies")
+    cast = float if any(isinstance(w, float) for w in weights) else Fraction
+    # Equal weights share one tally in the order first seen, as _tallies counts.
+    same: dict[Number, list[_Tally]] = {}
+    for index, (t, weight) in enumerate(zip(tallies, weights, strict=True)):
+        if list(t.items) != items:
+            raise ValueError(f"tally {index} counts other items: {t.items!r}")
+        exact = _checked_weight(index, weight, cast)
+        if t.counts is not None:
+            same.setdefault(exact, []).append(t.counts)
+    merged = [_merged(items, weight, counts) for weight, counts in same.items()]
+    return _summary(_Election(items, cast(0), merged))
+
+
+def _merged(items: list[Item], weight: Number, tallies: list[_Tally]) -> _Tally:
+    if len(tallies) == 1:
+        t = tallies[0]
+        return _Tally(weight, t.ballots, t.twice_positions, t.firsts, t.beats, t.counts, t.ties)
+    n = len(items)
+    return _Tally(
+        weight,
+        sum(t.ballots for t in tallies),
+        {i: sum(t.twice_positions[i] for t in tallies) for i in items},
+        {i: sum(t.firsts[i] for t in tallies) for i in items},
+        {a: {b: sum(t.beats[a][b] for t in tallies) for b in items if b != a} for a in items},
+        {i: [sum(t.counts[i][k] for t in tallies) for k in range(n + 1)] for i in items},
+        sum(t.ties for t in tallies),
     )

@@ -100,6 +100,7 @@ class Table:
     agreement: float | None  # Kendall's W
     rows: list[Row]  # in Schulze order
     kemeny: list  # recommendations in Kemeny order; empty beyond ranking.MAX_KEMENY_ITEMS
+    tally: ranking.Tally | None = None  # a group's counts, which the overall table sums
 
     def top(self, k: int = 3) -> list[Row]:
         return self.rows[:k] if self.ballots else []
@@ -194,9 +195,13 @@ def _bars(counts: list[int], peak: int) -> list[Bar]:
     return bars
 
 
-def _table(group, recs, ballots, weights=None) -> Table:
+def _group_table(group, recs, ballots) -> Table:
+    tally = ranking.tally([rec.pk for rec in recs], ballots)
+    return _table(group, recs, ranking.summarise_tallies([rec.pk for rec in recs], [tally]), tally)
+
+
+def _table(group, recs, summary: ranking.Summary, tally=None) -> Table:
     by_id = {rec.pk: rec for rec in recs}
-    summary = ranking.summarise([rec.pk for rec in recs], ballots, weights)
     # Everybody ranking an item first gives it weight * (n - 1) points.
     most = float(summary.weight) * (len(recs) - 1)
     peak = max((c for r in summary.rows for c in r.position_counts[:-1]), default=0)
@@ -220,6 +225,7 @@ def _table(group, recs, ballots, weights=None) -> Table:
         agreement=summary.w,
         rows=rows,
         kemeny=[by_id[item] for item in summary.kemeny],
+        tally=tally,
     )
 
 
@@ -227,14 +233,14 @@ def compute_rankings(discussion: Discussion, weighting: str = PARTICIPANT) -> Ra
     """Overall and per-group tables; three queries, whatever the number of ballots."""
     recs, groups, ballots, firsts = _load(discussion)
     tables = _group_tables(discussion, recs, groups, ballots)
-    everyone, weights = [], []
-    for group in groups:
-        mine = ballots.get(group.pk, [])
-        everyone.extend(mine)
-        if mine:
-            # Exact fractions, so that equal groups tie exactly (see ranking.py).
-            weights.extend([Fraction(1, len(mine))] * len(mine))
-    overall = _table(None, recs, everyone, weights if weighting == GROUP else None)
+    # The groups' counts add up to the hall's: no second pass over every ballot.
+    # Exact fractions, so that equal groups tie exactly (see ranking.py).
+    counted = [table for table in tables if table.ballots]
+    weights = [Fraction(1, table.ballots) for table in counted] if weighting == GROUP else None
+    summary = ranking.summarise_tallies(
+        [rec.pk for rec in recs], [table.tally for table in counted], weights
+    )
+    overall = _table(None, recs, summary)
     return Rankings(
         weighting=weighting,
         recs=recs,
@@ -254,7 +260,7 @@ def _group_tables(discussion, recs, groups, ballots) -> list[Table]:
 
     def key(group):
         return (
-            f"gf:group-table:{discussion.pk}:{discussion.created_at.timestamp()}:"
+            f"gf:group-table:2:{discussion.pk}:{discussion.created_at.timestamp()}:"
             f"{discussion.revision}:{group.pk}:{group.revision}"
         )
 
@@ -265,7 +271,7 @@ def _group_tables(discussion, recs, groups, ballots) -> list[Table]:
     for group, k in zip(groups, keys, strict=True):
         table = _kept_tables.get(k) or cached.get(k)
         if table is None:
-            table = fresh[k] = _table(group, recs, ballots.get(group.pk, []))
+            table = fresh[k] = _group_table(group, recs, ballots.get(group.pk, []))
         tables.append(table)
     cache.set_many(fresh, CACHE_SECONDS)
     _keep(_kept_tables, dict(zip(keys, tables, strict=True)), MAX_KEPT_TABLES)

@@ -24,6 +24,8 @@ from discussions.ranking import (
     position_counts,
     schulze,
     summarise,
+    summarise_tallies,
+    tally,
 )
 
 # --- Literature: Schulze ---------------------------------------------------------------
@@ -493,3 +495,42 @@ def test_counts_and_w_are_consistent(election):
         assert w is None
     else:
         assert 0.0 <= w <= 1.0
+
+
+@QUICK
+@given(elections(max_ballots=12, weighted=False), st.data())
+def test_summed_tallies_summarise_like_their_ballots(election, data):
+    """The overall table from the groups' tallies equals the one from every ballot,
+    each group's ballots weighing the group's weight (as "each group equal" does)."""
+    items, ballots, _ = election
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(ballots)), max_size=4)))
+    groups = [ballots[a:b] for a, b in itertools.pairwise([0, *cuts, len(ballots)])]
+    group_weights = data.draw(
+        st.one_of(
+            st.none(),
+            st.lists(
+                st.fractions(0, 3, max_denominator=4), min_size=len(groups), max_size=len(groups)
+            ),
+            st.lists(st.floats(0, 3), min_size=len(groups), max_size=len(groups)),
+        )
+    )
+    tallies = [tally(items, group) for group in groups]
+    per_ballot = None
+    if group_weights is not None:
+        per_ballot = [w for w, g in zip(group_weights, groups, strict=True) for _ in g]
+    expected = summarise(items, ballots, per_ballot)
+    assert summarise_tallies(items, tallies, group_weights) == expected
+    assert [t.ballots for t in tallies] == [sum(1 for b in g if b) for g in groups]
+
+
+def test_tallies_are_checked():
+    with pytest.raises(ValueError, match="ranks an item twice"):
+        tally("abc", [["a", "a"]])
+    with pytest.raises(ValueError, match="counts other items"):
+        summarise_tallies("abc", [tally("abd", [["a"]])])
+    with pytest.raises(ValueError, match="weights for"):
+        summarise_tallies("abc", [tally("abc", [["a"]])], [1, 1])
+    with pytest.raises(ValueError, match="negative"):
+        summarise_tallies("abc", [tally("abc", [["a"]])], [-1])
+    with pytest.raises(TypeError):
+        summarise_tallies("abc", [tally("abc", [["a"]])], [True])

@@ -175,6 +175,22 @@ class RankingsTests(BaseTestCase):
         self.assertIsNot(second.groups[0], first.groups[0])
         self.assertIs(second.groups[1], first.groups[1])
 
+    def test_the_overall_table_sums_the_groups_kept_in_the_cache(self):
+        """The overall table adds up the groups' tallies; one from the shared cache
+        (pickled by another process) counts as one computed here."""
+        results.compute_rankings(fresh(self.discussion))
+        add_participant(self.discussion, self.table2, (8, 1))
+        Group.bump_revision(self.table2.pk)
+        results.forget_kept()  # table 1's from the shared cache, table 2's anew
+        for weighting in (results.PARTICIPANT, results.GROUP):
+            result = results.compute_rankings(fresh(self.discussion), weighting)
+            ballots = self.ids([*TABLE1, *TABLE2, (8, 1)])
+            sizes = [len(TABLE1)] * len(TABLE1) + [len(TABLE2) + 1] * (len(TABLE2) + 1)
+            weights = [Fraction(1, n) for n in sizes] if weighting == results.GROUP else None
+            expected = ranking.summarise([r.pk for r in self.recs], ballots, weights)
+            self.assert_table_matches(result.overall, expected)
+            self.assertEqual(result.overall.ballots, 6)
+
     def test_for_phone_gives_overall_and_the_own_group(self):
         phone = results.for_phone(fresh(self.discussion), self.table2.pk)
         self.assertEqual(phone.overall.ballots, 5)

@@ -376,8 +376,8 @@ def unchanged_poll(environ) -> list[tuple[str, str]] | None:
     Most polls in a full hall are this answer, and through the middleware, the URL
     resolver and the request signals it cost the app server about 1.5 ms of CPU over
     HTTP, of which gunicorn's own part is 0.6 ms (bench/RESULTS.md, sixth series).
-    Here it takes the view's own checks in the view's order (_mode, _unchanged,
-    _participant_id), but only from this process's fresh copy of the poll row:
+    Here it makes the view's own checks (_participant_id, _mode, _unchanged) and
+    Django's on the host and HTTPS, but only from this process's fresh copy of the poll row:
     nothing here reads the database or the cache. Anything else (no fresh copy,
     another mode, a bad cookie or host, a body, plain HTTP where HTTPS is required)
     goes to the view, which answers as it always did.

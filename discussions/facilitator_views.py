@@ -54,6 +54,8 @@ LIVE_REDRAW_MAX_SECONDS = 10
 LOW_SECONDS = 60
 LIST_LIMIT = 15
 WHY_LIMIT = 4
+# At most this many groups named in a live poll's `open` (more are ignored).
+MAX_OPEN_GROUPS = 200
 ENTRY_KINDS = {"area": MissingArea, "activity": ActivityProposal}
 STATE_LABELS = {
     timer.State.NOT_STARTED: gettext_lazy("Inte startad"),
@@ -554,7 +556,16 @@ def projector_results_live(request, discussion_id):
     )
 
 
-def _dashboard_context(request, discussion) -> dict:
+def _open_groups(request) -> frozenset[int]:
+    """The groups whose tables the dashboard's live poll asks for: `open=12,15`,
+    sent by facilitator.js for the groups the facilitator has opened. Anything that
+    is not a group id is ignored."""
+    ids = request.GET.get("open", "").split(",", MAX_OPEN_GROUPS)[:MAX_OPEN_GROUPS]
+    return frozenset(_int_param(raw) for raw in ids) - {0}
+
+
+def _dashboard_context(request, discussion, opened=None) -> dict:
+    """`opened`: the groups whose tables to draw; None (the whole page) draws all."""
     weighting = results.parse_weighting(request.GET.get("vikt"))
     show_all = request.GET.get("alla") == "1"
     params = {"vikt": weighting, **({"alla": "1"} if show_all else {})}
@@ -562,6 +573,7 @@ def _dashboard_context(request, discussion) -> dict:
     context.update(
         weighting=weighting,
         weightings=results.WEIGHTINGS,
+        opened=opened,
         board=results.dashboard(discussion, weighting),
         # A conference writes hundreds of texts; the page that re-renders on every
         # change shows the first LIST_LIMIT of each list unless asked for all.
@@ -592,9 +604,12 @@ def dashboard(request, discussion_id):
 @login_required
 @require_GET
 def dashboard_live(request, discussion_id):
-    if _unchanged(request, discussion_id):
+    # `fresh`: the facilitator just opened a group that was drawn closed, so its
+    # table is wanted now, not when the revision next changes.
+    if "fresh" not in request.GET and _unchanged(request, discussion_id):
         return _no_change()
     discussion = discussion_for_user(request, discussion_id)
-    return render(
-        request, "facilitator/dashboard.html#live", _dashboard_context(request, discussion)
-    )
+    # A busy hall's redraw drew forty groups' tables that were nearly all closed:
+    # the poll draws only those the facilitator has open (the rest as a summary).
+    context = _dashboard_context(request, discussion, opened=_open_groups(request))
+    return render(request, "facilitator/dashboard.html#live", context)

@@ -315,6 +315,21 @@ class PollTests(LiveTestCase):
         page = self.client.get(reverse("facilitator:dashboard", args=[self.d])).content.decode()
         self.assertIn(f"w={600 // 200}", page)
 
+    def test_fresh_asks_for_a_redraw_even_when_nothing_changed(self):
+        # Sent when the facilitator opens a group that was drawn closed.
+        discussion = self.fresh()
+        self.assertEqual(
+            self.poll("facilitator:dashboard_live", discussion.revision, "not_started").status_code,
+            204,
+        )
+        response = self.poll(
+            "facilitator:dashboard_live", discussion.revision, "not_started", fresh="1"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.client.logout()
+        response = self.poll("facilitator:dashboard_live", discussion.revision, "x", fresh="1")
+        self.assertEqual(response.status_code, 302)  # to the login, as without it
+
     def test_poll_keeps_the_weighting_and_bad_params_are_harmless(self):
         response = self.poll("facilitator:dashboard_live", "x", "y", vikt="grupp")
         self.assertEqual(response.status_code, 200)
@@ -449,3 +464,35 @@ class DashboardTests(LiveTestCase):
         self.assertContains(self.client.get(url), "Område nummer", count=15)
         self.assertContains(self.client.get(url), "Visa alla 20")
         self.assertContains(self.client.get(url, {"alla": "1"}), "Område nummer", count=20)
+
+    def test_the_live_poll_draws_only_the_tables_of_the_open_groups(self):
+        add_participant(self.discussion, self.table1, (3, 1))
+        add_participant(self.discussion, self.table2, (5, 2))
+        live = reverse("facilitator:dashboard_live", args=[self.d])
+
+        def details(response, group):
+            content = response.content.decode()
+            start = content.index(f'<details id="group-{group.pk}"')
+            return content[start : content.index("</details>", start)]
+
+        # The whole page (also without JavaScript) draws every group's table.
+        page = self.client.get(reverse("facilitator:dashboard", args=[self.d]))
+        for group in (self.table1, self.table2):
+            self.assertIn("<table", details(page, group))
+            self.assertNotIn("data-lazy", details(page, group))
+        # A poll draws the summaries, and the tables only of the groups named open.
+        for query, drawn in [
+            ({}, []),
+            ({"open": str(self.table1.pk)}, [self.table1]),
+            ({"open": f"{self.table2.pk},{self.table1.pk}"}, [self.table1, self.table2]),
+            ({"open": f"x,-1,,99999999,{self.table2.pk},²"}, [self.table2]),
+            ({"open": ",".join(["7"] * 5000) + f",{self.table1.pk}"}, []),
+        ]:
+            with self.subTest(query=query):
+                response = self.client.get(live, {"rev": "-1", "state": "x", **query})
+                self.assertEqual(response.status_code, 200)
+                for group in (self.table1, self.table2):
+                    part = details(response, group)
+                    self.assertIn("1 rangordning", part)  # the summary, always
+                    self.assertEqual("<table" in part, group in drawn)
+                    self.assertEqual("data-lazy" in part, group not in drawn)

@@ -1,6 +1,7 @@
 // Gränsforum, the facilitator's screens. Small and without dependencies beyond
 // htmx: the local countdown, keyboard shortcuts, showing a refused control's
-// reason, and keeping <details> open or closed across live updates. Everything
+// reason, keeping <details> open or closed across live updates, and asking the
+// dashboard for the tables of the groups that are open. Everything
 // also works without it: the countdown then moves on each poll, the buttons
 // are plain forms.
 (function () {
@@ -121,7 +122,25 @@
   document.addEventListener("toggle", function (event) {
     var d = event.target;
     if (d.tagName === "DETAILS" && d.id) openDetails[d.id] = d.open;
+    // A group drawn closed has no table yet: ask for it now, not at the next change.
+    if (d.open && d.hasAttribute("data-lazy") && window.htmx) {
+      window.htmx.trigger(document.body, "gf-changed");
+    }
   }, true);
+
+  // --- The dashboard's poll draws only the groups that are open ----------------
+  // Forty groups' tables, nearly all closed, were most of a busy hall's redraw.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt || event.detail.elt.id !== "live") return;
+    var open = [];
+    var fresh = false;
+    document.querySelectorAll("details.dash-group[open]").forEach(function (d) {
+      open.push(d.dataset.group);
+      if (d.hasAttribute("data-lazy")) fresh = true;
+    });
+    if (open.length) event.detail.parameters.open = open.join(",");
+    if (fresh) event.detail.parameters.fresh = "1";
+  });
 
   readCountdowns();
   window.setInterval(tick, 250);

@@ -12,6 +12,7 @@ import time
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from discussions import ranking
@@ -25,7 +26,7 @@ from discussions.models import (
     Ranking,
 )
 from recommendations.models import Recommendation
-from tests.browser.conftest import PROJECTOR, log_in, screenshot
+from tests.browser.conftest import PROJECTOR, log_in, screenshot, set_clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -280,3 +281,22 @@ def test_a_whole_workshop(live_server, phone, site, settings, tmp_path):
     assert [n for _, n in sorted(places)] == overall
     steps["exported"] = time.monotonic() - t0
     print("workshop steps (s):", {k: round(v, 1) for k, v in steps.items()})
+
+
+def test_the_dashboard_draws_a_closed_group_when_it_is_opened(live_server, phone, site):
+    """A poll draws only the open groups' tables; opening another asks for its table
+    at once, though nothing has changed since the last redraw."""
+    base, d = live_server.url, site.discussion.pk
+    call_command("crowd", str(d), participants=12, seed=4, verbosity=0)
+    dashboard = phone(viewport=PROJECTOR)
+    log_in(dashboard, base)
+    dashboard.goto(f"{base}/f/d/{d}/")
+    group = dashboard.locator(f"#group-{site.groups[0].pk}")
+    expect(group.locator("table")).to_have_count(1)  # the whole page draws them all
+    set_clock(site.discussion, "running")  # a change: the next poll redraws
+    expect(group).to_have_attribute("data-lazy", "")
+    expect(group.locator("table")).to_have_count(0)
+    group.locator("summary").click()
+    expect(group.locator("table")).to_be_visible()
+    expect(group).to_have_attribute("open", "")
+    expect(group).not_to_have_attribute("data-lazy", "")

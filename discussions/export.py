@@ -287,9 +287,9 @@ def _entries(model, discussion_ids) -> dict[int, list[Entry]]:
 
 
 def _number(value):
-    """An exact Fraction as a JSON number: an int when whole, else rounded."""
-    if value is None:
-        return None
+    """An exact number (int or Fraction) as a JSON number: an int when whole, else rounded."""
+    if value is None or isinstance(value, int):
+        return value
     if isinstance(value, Fraction) and value.denominator == 1:
         return int(value)
     return round(float(value), DECIMALS)

@@ -78,8 +78,13 @@ class _Election:
         return sum(t.ballots for t in self.tallies)
 
     def weighted(self, count) -> Number:
-        """Sum over the tallies of weight × count(tally), in the election's number type."""
-        return sum((t.weight * count(t) for t in self.tallies), self.zero)
+        """Sum over the tallies of weight × count(tally), in the election's number type
+        (an int where that is exact: one tally of weight exactly 1, a group's ballots
+        or a hall counted per participant; a Fraction costs many times more)."""
+        tallies = self.tallies
+        if len(tallies) == 1 and tallies[0].weight == 1 and type(self.zero) is Fraction:
+            return count(tallies[0])
+        return sum((t.weight * count(t) for t in tallies), self.zero)
 
 
 def _tallies(items: list[Item], ballots: list[tuple[tuple[Item, ...], Number]]) -> list[_Tally]:

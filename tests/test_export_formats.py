@@ -454,6 +454,15 @@ class JsonTests(ExportCase):
         check(results["groups"][0], self.expected(TABLE1))
         check(results["groups"][1], self.expected(TABLE2))
 
+    def test_whole_numbers_are_json_integers(self):
+        # Counted per participant, the weight and the first places are whole: a
+        # report reads 2, not 2.0.
+        table = self.doc["discussions"][0]["results"]["overall"]
+        self.assertIs(type(table["weight"]), int)
+        for row in table["rows"]:
+            self.assertIs(type(row["first_places"]), int)
+            self.assertIs(type(row["position_counts"][0]), int)
+
     def test_names_only_when_asked(self):
         named = export.build_json(self.workshop, include_names=True)
         self.assertTrue(named["includes_names"])

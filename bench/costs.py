@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import os
+import random
 import shutil
 import statistics
 import sys
@@ -159,6 +160,31 @@ def main(argv=None) -> int:
 
     dashboard_after_every_table.setup = write_at_every_table
 
+    # What the dashboard meets between two of its polls in the benchmark's full hall:
+    # 2,000 phones make some eight writes each in ten minutes, 27 a second, so in 2 s
+    # about 13 ballots, 13 +1s and 28 whys and entries, from random tables.
+    people = list(Participant.objects.filter(discussion_id=d).select_related("group"))
+    areas = list(MissingArea.objects.filter(discussion_id=d).values_list("pk", "group_id"))
+    pick = random.Random(2)
+
+    def two_busy_seconds():
+        n = next(counter)
+        for someone in pick.sample(people, 13):
+            services.save_ranking(someone, pick.sample(range(1, 9), 3), recommendations)
+        for someone in pick.sample(people, 14):
+            services.save_why(someone, f"Varför {n}")
+        for someone in pick.sample(people, 14):
+            services.add_entry(someone, MissingArea, f"Område {n}")
+        for someone in pick.sample(people, 13):
+            entry_id = pick.choice([pk for pk, group in areas if group == someone.group_id])
+            entry = MissingArea.objects.get(pk=entry_id)
+            services.endorse(someone, entry, want=bool(n % 2))
+
+    def dashboard_after_two_busy_seconds():
+        return facilitator.get(f"/f/d/{d}/live/?rev=0&state=running&vikt=deltagare", headers=htmx)
+
+    dashboard_after_two_busy_seconds.setup = two_busy_seconds
+
     counter = iter(range(10**9))
     current = rev()  # the unchanged poll is measured before any of the writes below
     kinds = {
@@ -187,6 +213,7 @@ def main(argv=None) -> int:
         "dashboard live 200 (cold)": dashboard_cold,
         "dashboard after one write": dashboard_after_one_write,
         "dashboard after a write at every table": dashboard_after_every_table,
+        "dashboard after two busy seconds": dashboard_after_two_busy_seconds,
         "dashboard live 200 (warm)": lambda: facilitator.get(
             f"/f/d/{d}/live/?rev=0&state=running&vikt=deltagare", headers=htmx
         ),
@@ -216,15 +243,20 @@ def main(argv=None) -> int:
             wall.append((time.perf_counter() - w0) * 1000)
             db_seconds += _database_cpu(connection) - db_before
         db_ms = db_seconds * 1000 / rounds
-        results[name] = (statistics.median(cpu), statistics.median(wall), queries, db_ms)
+        results[name] = (statistics.median(cpu), min(cpu), statistics.median(wall), queries, db_ms)
 
     print(
         f"\nCost per request, in-process, {args.participants} participants in "
         f"{args.groups} groups ({args.participants // args.groups} per group), {label}"
     )
-    print(f"{'request':40} {'CPU ms':>8} {'wall ms':>8} {'queries':>8} {'DB CPU ms':>10}")
-    for name, (cpu, wall, queries, db_ms) in results.items():
-        print(f"{name:40} {cpu:8.2f} {wall:8.2f} {queries:8} {db_ms:10.2f}")
+    # The minimum as well as the median: on a shared virtual machine the same work
+    # has been seen to take half as long again from one minute to the next.
+    print(
+        f"{'request':40} {'CPU ms':>8} {'CPU min':>8} {'wall ms':>8} {'queries':>8}"
+        f" {'DB CPU ms':>10}"
+    )
+    for name, (cpu, cpu_min, wall, queries, db_ms) in results.items():
+        print(f"{name:40} {cpu:8.2f} {cpu_min:8.2f} {wall:8.2f} {queries:8} {db_ms:10.2f}")
     base = results["healthz"][0]
     print(
         f"unchanged poll / healthz, CPU: {results['poll 204 (unchanged)'][0] / base:.1f}×; "

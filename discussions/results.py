@@ -16,7 +16,7 @@ only as part of that one (its endorsements were moved there by the merge).
 
 import functools
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from django.core.cache import cache
@@ -137,7 +137,7 @@ class Rankings:
 
 
 def _load(discussion: Discussion):
-    """Recommendations, groups, ballots {group id: [[rec id, ...], ...]} and each
+    """Recommendations, groups, ballots {group id: [(rec id, ...), ...]} and each
     ranker's first choice {participant id: rec id}: three queries."""
     recs = list(discussion.recommendation_set.recommendations.order_by("number"))
     groups = list(discussion.groups.all())
@@ -153,10 +153,10 @@ def _load(discussion: Discussion):
         # set means nothing in this one; skipping it keeps summarise's input valid.
         if rec_id in known:
             by_participant.setdefault(participant_id, (group_id, []))[1].append(rec_id)
-    ballots: dict[int, list[list[int]]] = defaultdict(list)
+    ballots: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     firsts = {}
     for participant_id, (group_id, ballot) in by_participant.items():
-        ballots[group_id].append(ballot)
+        ballots[group_id].append(tuple(ballot))  # tuples: a group's ballots are a key
         firsts[participant_id] = ballot[0]
     return recs, groups, ballots, firsts
 
@@ -252,29 +252,33 @@ def compute_rankings(discussion: Discussion, weighting: str = PARTICIPANT) -> Ra
 
 
 def _group_tables(discussion, recs, groups, ballots) -> list[Table]:
-    """Each group's table, from the cache while that group's revision stands.
+    """Each group's table, reused from this process's last computation while the
+    group's ballots stay the same.
 
-    In a full hall some table changes every second, but seldom all forty at once:
-    recomputing only the changed ones keeps the dashboard's redraw short.
+    In a full hall some table gets a new ballot every second, but most of what the
+    phones write is not a ballot (whys, entries, +1s): keyed by the ballots rather
+    than by the group's revision, a busy redraw recomputes a third of the tables it
+    did. Not in the shared cache: pickling forty tables on every redraw cost more
+    than computing the few that changed.
     """
-
-    def key(group):
-        return (
-            f"gf:group-table:2:{discussion.pk}:{discussion.created_at.timestamp()}:"
-            f"{discussion.revision}:{group.pk}:{group.revision}"
-        )
-
-    keys = [key(group) for group in groups]
-    missing = [k for k in keys if k not in _kept_tables]
-    cached = cache.get_many(missing) if missing else {}
-    tables, fresh = [], {}
-    for group, k in zip(groups, keys, strict=True):
-        table = _kept_tables.get(k) or cached.get(k)
+    # The rows hold the recommendations, so what is shown of them is in the key too.
+    where = (
+        discussion.pk,
+        discussion.created_at.timestamp(),
+        tuple((rec.pk, rec.number, rec.title) for rec in recs),
+    )
+    before = _kept_tables.get(where, {})
+    now: dict[tuple, Table] = {}
+    tables = []
+    for group in groups:
+        mine = tuple(ballots.get(group.pk, ()))
+        table = now.get(mine) or before.get(mine)
         if table is None:
-            table = fresh[k] = _group_table(group, recs, ballots.get(group.pk, []))
-        tables.append(table)
-    cache.set_many(fresh, CACHE_SECONDS)
-    _keep(_kept_tables, dict(zip(keys, tables, strict=True)), MAX_KEPT_TABLES)
+            table = _group_table(None, recs, mine)
+        now[mine] = table
+        # The group as loaded now: its name or revision may have changed.
+        tables.append(replace(table, group=group))
+    _keep(_kept_tables, {where: now}, MAX_KEPT_DISCUSSIONS)
     return tables
 
 
@@ -307,22 +311,27 @@ def rankings(discussion: Discussion, weighting: str = PARTICIPANT) -> Rankings:
         revision = discussion.get_live_revision()
     # created_at as well as pk: a test database may hand out a deleted row's id again.
     key = f"gf:rankings:{discussion.pk}:{discussion.created_at.timestamp()}:{revision}:{weighting}"
-    result = _kept_rankings.get(key) or cache.get(key)
+    # Shared with the other app servers only once the phones and the projector ask
+    # for it, after the reveal; before that only the dashboard reads it, and pickling
+    # 200 kB on each of its redraws in a busy hall was a tenth of its time.
+    shared = discussion.results_revealed
+    result = _kept_rankings.get(key) or (cache.get(key) if shared else None)
     if result is None:
         result = compute_rankings(discussion, weighting)
-        cache.set(key, result, CACHE_SECONDS)
+        if shared:
+            cache.set(key, result, CACHE_SECONDS)
     _keep(_kept_rankings, {key: result}, MAX_KEPT_RANKINGS)
     return result
 
 
-# This process's copies of what is also in the cache, by the same keys. A key names
-# one revision, so a copy is right for as long as it is asked for. Unpickling the
-# rankings (300 kB with forty groups) took 14 ms on every phone that showed the
-# results and every redraw of the dashboard, and the groups' tables 10 ms more.
+# This process's copies: of the rankings by the shared cache's key, which names one
+# revision, so a copy is right for as long as it is asked for (unpickling 300 kB of
+# them took 14 ms on every phone that showed the results); of the groups' tables by
+# their ballots (see _group_tables).
 MAX_KEPT_RANKINGS = 4  # a discussion's two weightings, and another discussion's
-MAX_KEPT_TABLES = 400  # ten revisions of forty tables; a few MB at most
+MAX_KEPT_DISCUSSIONS = 8  # each with its groups' tables of the last computation
 _kept_rankings: dict[str, Rankings] = {}
-_kept_tables: dict[str, Table] = {}
+_kept_tables: dict[tuple, dict[tuple, Table]] = {}
 
 
 def forget_kept() -> None:
@@ -331,7 +340,7 @@ def forget_kept() -> None:
 
 
 def _keep(kept: dict, new: dict, limit: int) -> None:
-    if len(kept) + len(new) > limit:  # a bound, not an LRU: old revisions go at once
+    if len(kept.keys() | new.keys()) > limit:  # a bound, not an LRU: old keys go at once
         kept.clear()
     kept.update(new)
 

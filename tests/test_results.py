@@ -172,16 +172,61 @@ class RankingsTests(BaseTestCase):
         cache.clear()
         second = results.rankings(fresh(self.discussion))
         self.assertEqual(second.groups[0].ballots, first.groups[0].ballots + 1)
-        self.assertIsNot(second.groups[0], first.groups[0])
-        self.assertIs(second.groups[1], first.groups[1])
+        self.assertIsNot(second.groups[0].rows, first.groups[0].rows)
+        self.assertIs(second.groups[1].rows, first.groups[1].rows)
 
-    def test_the_overall_table_sums_the_groups_kept_in_the_cache(self):
-        """The overall table adds up the groups' tallies; one from the shared cache
-        (pickled by another process) counts as one computed here."""
+    def test_a_write_that_is_not_a_ballot_keeps_the_groups_table(self):
+        first = results.compute_rankings(fresh(self.discussion))
+        # A why, an entry or a +1 bumps the group's revision but changes no ballot.
+        Participant.objects.filter(group=self.table1).update(why="Därför")
+        Group.bump_revision(self.table1.pk)
+        second = results.compute_rankings(fresh(self.discussion))
+        self.assertIs(second.groups[0].rows, first.groups[0].rows)
+        # A ballot changed in place (as many ballots as before) is computed anew.
+        someone = Participant.objects.filter(group=self.table1).order_by("pk").first()
+        Ranking.objects.filter(participant=someone).delete()
+        Ranking.objects.create(participant=someone, recommendation=self.recs[7], position=1)
+        Group.bump_revision(self.table1.pk)
+        third = results.compute_rankings(fresh(self.discussion))
+        self.assertEqual(third.groups[0].ballots, first.groups[0].ballots)
+        self.assertIsNot(third.groups[0].rows, first.groups[0].rows)
+        expected = ranking.summarise([r.pk for r in self.recs], self.ids([(8,), *TABLE1[1:]]))
+        self.assert_table_matches(third.groups[0], expected)
+
+    def test_a_kept_table_shows_the_groups_and_recommendations_new_names(self):
+        first = results.compute_rankings(fresh(self.discussion))
+        Group.objects.filter(pk=self.table1.pk).update(name="Bord Ett")
+        second = results.compute_rankings(fresh(self.discussion))
+        self.assertIs(second.groups[0].rows, first.groups[0].rows)
+        self.assertEqual(second.groups[0].group.name, "Bord Ett")
+        rec = self.recs[2]  # number 3, table 1's first
+        type(rec).objects.filter(pk=rec.pk).update(title="Ny rubrik")
+        third = results.compute_rankings(fresh(self.discussion))
+        self.assertEqual(third.groups[0].rows[0].rec.title, "Ny rubrik")
+
+    def test_only_revealed_rankings_go_to_the_shared_cache(self):
+        """Before the reveal only the dashboard reads them: no pickling on each redraw.
+        After it every phone does, so another app server finds them computed."""
+        discussion = Discussion.with_live_revision(Discussion.objects).get(pk=self.discussion.pk)
+        results.rankings(discussion)
+        results.forget_kept()  # as another app server would be
+        with CaptureQueriesContext(connection) as unrevealed:
+            results.rankings(discussion)
+        self.assertGreater(len(unrevealed), 0)
+        control.reveal_results(discussion.pk, True)
+        discussion = Discussion.with_live_revision(Discussion.objects).get(pk=self.discussion.pk)
+        first = results.rankings(discussion)
+        results.forget_kept()
+        with self.assertNumQueries(0):
+            self.assertEqual(results.rankings(discussion).overall.ballots, first.overall.ballots)
+
+    def test_the_overall_table_sums_kept_and_new_group_tables(self):
+        """The overall table adds up the groups' tallies; one kept from an earlier
+        computation counts as one computed now."""
         results.compute_rankings(fresh(self.discussion))
         add_participant(self.discussion, self.table2, (8, 1))
         Group.bump_revision(self.table2.pk)
-        results.forget_kept()  # table 1's from the shared cache, table 2's anew
+        # Table 1's is kept, table 2's computed anew.
         for weighting in (results.PARTICIPANT, results.GROUP):
             result = results.compute_rankings(fresh(self.discussion), weighting)
             ballots = self.ids([*TABLE1, *TABLE2, (8, 1)])

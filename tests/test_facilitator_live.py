@@ -394,6 +394,17 @@ class DashboardTests(LiveTestCase):
         # Bord 1 and Bord 2 both put it first; Bord 3 has no ballots yet.
         self.assertIn(first + first + '<td class="f-num muted">–</td>', row)
 
+    def test_a_matrix_cells_mean_place_is_rounded_as_in_the_groups_table(self):
+        add_participant(self.discussion, self.table1, (3, 1))
+        add_participant(self.discussion, self.table1, (3, 2))
+        content = self.render_fragment().content.decode()
+        matrix = content[content.index('id="dash-matrix"') :]
+        row = matrix[matrix.index('<span class="rec-number">1.</span>') :]
+        row = row[: row.index("</tr>")]
+        # Recommendation 1's mean place in Bord 1 is 3.75 (second, and unranked at
+        # 5.5): 3,8 as its table shows it, not cut off to 3,7.
+        self.assertIn('title="medelplats 3,8"', row)
+
     def test_ranking_rows_localise_numbers_not_the_histogram_and_escape_titles(self):
         self.discussion.recommendation_set.recommendations.filter(number=1).update(
             title="Pendling <b>& skatt</b>"

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -27,13 +27,15 @@ def matrix_cells(mrow):
     mean place as the title; a dash for a group without ballots. Only integers and
     a localised number go into the markup, besides the escaped label."""
     label = escape(gettext("medelplats"))
+    point = get_format("DECIMAL_SEPARATOR")
     cells = []
     for cell in mrow.cells:
         if not cell:
             cells.append(_NO_CELL)
             continue
         place = int(cell.schulze_position)
-        mean = "" if cell.mean_rank is None else escape(number_format(cell.mean_rank, 1))
+        # As the group's table shows it: number_format cuts 3.75 off to 3,7.
+        mean = escape(one_decimal(cell.mean_rank, point))
         cells.append(
             f'<td class="f-num f-place f-place-{place}" title="{label} {mean}">{place}</td>'
         )

@@ -1,5 +1,5 @@
 """The dashboard's ranking rows format their numbers without the floatformat filter
-(discussions.templatetags.dashboard.one_decimal); they must show what it shows."""
+(discussions.templatetags.dashboard.decimals); they must show what it shows."""
 
 from django.template.defaultfilters import floatformat
 from django.utils import translation
@@ -7,7 +7,7 @@ from django.utils.formats import get_format
 from hypothesis import given
 from hypothesis import strategies as st
 
-from discussions.templatetags.dashboard import one_decimal
+from discussions.templatetags.dashboard import decimals
 
 # Borda points, mean places and first places: whole numbers, halves, and means over
 # any number of ballots, up to a hall's Borda total; and other floats, bar those
@@ -21,19 +21,20 @@ numbers = st.one_of(
 
 
 @given(value=numbers, language=st.sampled_from(["sv", "nb", "en"]))
-def test_one_decimal_shows_what_floatformat_shows(value, language):
+def test_decimals_shows_what_floatformat_shows(value, language):
     with translation.override(language):
         point = get_format("DECIMAL_SEPARATOR")
-        assert one_decimal(value, point) == floatformat(value, 1)
-        assert one_decimal(value, point, trim=True) == floatformat(value, "-1")
+        for places in (1, 2):
+            assert decimals(value, point, places) == floatformat(value, places)
+            assert decimals(value, point, places, trim=True) == floatformat(value, -places)
 
 
 def test_none_is_empty_as_with_the_filter():
-    assert one_decimal(None, ",") == floatformat(None, 1) == ""
+    assert decimals(None, ",") == floatformat(None, 1) == ""
 
 
 def test_half_up_like_the_filter_not_half_even():
     # 3.25 is exact in binary: round() would give 3.2, floatformat gives 3.3.
-    assert one_decimal(3.25, ",") == "3,3"
-    assert one_decimal(2.0, ",", trim=True) == "2"
-    assert one_decimal(2.0, ",") == "2,0"
+    assert decimals(3.25, ",") == "3,3"
+    assert decimals(2.0, ",", trim=True) == "2"
+    assert decimals(2.0, ",") == "2,0"

@@ -394,6 +394,30 @@ class DashboardTests(LiveTestCase):
         # Bord 1 and Bord 2 both put it first; Bord 3 has no ballots yet.
         self.assertIn(first + first + '<td class="f-num muted">–</td>', row)
 
+    def test_each_groups_summary_names_it_counts_its_ballots_and_gives_w_and_kemeny(self):
+        Group.objects.filter(pk=self.table1.pk).update(name="Bord <1>")
+        everything = tuple(range(1, 9))
+        add_participant(self.discussion, self.table1, everything)
+        add_participant(self.discussion, self.table1, everything)
+        add_participant(self.discussion, self.table2, (5,))
+        content = self.render_fragment().content.decode()
+
+        def summary(group):
+            part = content[content.index(f'id="group-{group.pk}"') :]
+            return part[part.index("<summary>") : part.index("</summary>")]
+
+        # Two identical ballots agree completely; one ballot has no W to give.
+        self.assertIn("<strong>Bord &lt;1&gt;</strong>", summary(self.table1))
+        self.assertIn(
+            "2 rangordningar · W = 1,00 · Kemeny: 1 › 2 › 3 › 4 › 5 › 6 › 7 › 8",
+            summary(self.table1),
+        )
+        self.assertIn("1 rangordning · Kemeny: 5 › ", summary(self.table2))
+        self.assertNotIn("W =", summary(self.table2))
+        self.client.cookies["django_language"] = "nb"
+        content = self.render_fragment().content.decode()
+        self.assertIn("2 rangeringer · W = 1,00", summary(self.table1))
+
     def test_a_matrix_cells_mean_place_is_rounded_as_in_the_groups_table(self):
         add_participant(self.discussion, self.table1, (3, 1))
         add_participant(self.discussion, self.table1, (3, 2))

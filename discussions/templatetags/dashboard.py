@@ -5,7 +5,9 @@ with a localised number in its title, and the entry lists are nine lists of fift
 rows with a form each; the live region redraws them every few seconds. As template
 nodes the matrix was a fifth of the dashboard's time and the entries a third. The
 ranking tables' rows (forty-one tables of eight rows, each with a histogram) were
-most of a redraw after a busy hall changed every group.
+most of a redraw after a busy hall changed every group, and the forty groups'
+summaries (a plural, W and the Kemeny order each) a tenth of it once their
+tables were drawn only when open.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,7 +17,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 _NO_CELL = mark_safe('<td class="f-num muted">–</td>')
@@ -35,7 +37,7 @@ def matrix_cells(mrow):
             continue
         place = int(cell.schulze_position)
         # As the group's table shows it: number_format cuts 3.75 off to 3,7.
-        mean = escape(one_decimal(cell.mean_rank, point))
+        mean = escape(decimals(cell.mean_rank, point))
         cells.append(
             f'<td class="f-num f-place f-place-{place}" title="{label} {mean}">{place}</td>'
         )
@@ -78,29 +80,43 @@ def entry_items(context, rows, base):
     return mark_safe("".join(items))
 
 
-_TENTH = Decimal("0.1")
-
-
-def one_decimal(value: float | None, point: str, trim: bool = False) -> str:
-    """What floatformat:1 (trim: floatformat:"-1", no decimal for a whole number)
-    shows for a float, with `point` as the decimal separator: the same digits
-    (half up, from the float's shortest repr), without the filter's general
+def decimals(value: float | None, point: str, places: int = 1, trim: bool = False) -> str:
+    """What floatformat:places (trim: floatformat:"-places", no decimals for a whole
+    number) shows for a float, with `point` as the decimal separator: the same
+    digits (half up, from the float's shortest repr), without the filter's general
     machinery, which was a third of the ranking rows' time. "" for None."""
     if value is None:
         return ""
     exact = Decimal(repr(float(value)))
     if trim and exact == exact.to_integral_value():
         return str(int(exact))
-    rounded = exact.quantize(_TENTH, rounding=ROUND_HALF_UP)
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     # The filter shows no minus sign on a zero ("-0.0" and -0.04 show as 0.0).
     return str(rounded if rounded else abs(rounded)).replace(".", point)
+
+
+@register.simple_tag
+def group_summary(table):
+    """A group's <summary> on the dashboard: its name, how many ranked, W and the
+    Kemeny order. Forty of them on every redraw, drawn closed or open."""
+    n = int(table.ballots)
+    parts = [ngettext("%(n)s rangordning", "%(n)s rangordningar", n) % {"n": n}]
+    if table.agreement is not None:
+        parts.append(f"W = {decimals(table.agreement, get_format('DECIMAL_SEPARATOR'), 2)}")
+    if n:
+        order = " › ".join(str(int(rec.number)) for rec in table.kemeny)
+        parts.append(f"{gettext('Kemeny')}: {order}")
+    return mark_safe(
+        f"<summary>\n  <strong>{escape(table.group.name)}</strong>\n"
+        f'  <span class="muted">{escape(" · ".join(parts))}</span>\n</summary>'
+    )
 
 
 @register.simple_tag
 def ranking_rows(table):
     """The <tr> of each row of a results.Table: place, recommendation, Borda bar and
     points, mean place, first places, Kemeny place and the histogram of places.
-    Numbers are localised as the template's floatformat did (see one_decimal); the
+    Numbers are localised as the template's floatformat did (see decimals); the
     SVG's coordinates are not (a decimal comma would break them). The
     recommendation's title is escaped like every other text."""
     point = get_format("DECIMAL_SEPARATOR")
@@ -121,10 +137,10 @@ def ranking_rows(table):
             f"{escape(row.rec.number)}.</span> {escape(row.rec.title)}</th>"
             '<td class="f-bar-col"><span class="f-bar-wrap"><span class="f-bar" aria-hidden="true">'
             f'<span class="f-bar-fill f-w-{int(row.borda_step)}"></span></span>'
-            f'<span class="f-bar-value">{one_decimal(row.borda, point, trim=True)}</span>'
+            f'<span class="f-bar-value">{decimals(row.borda, point, trim=True)}</span>'
             "</span></td>"
-            f'<td class="f-num">{one_decimal(row.mean_rank, point)}</td>'
-            f'<td class="f-num">{one_decimal(row.first_places, point, trim=True)}</td>'
+            f'<td class="f-num">{decimals(row.mean_rank, point)}</td>'
+            f'<td class="f-num">{decimals(row.first_places, point, trim=True)}</td>'
             f'<td class="f-num">{kemeny}</td>'
             '<td class="f-dist-cell">'
             f'<svg class="f-dist" viewBox="0 0 {width} 24" width="{width}" height="24"'

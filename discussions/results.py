@@ -71,7 +71,13 @@ class Row:
     schulze_position: int
     kemeny_position: int | None  # None when the list is too long for exact Kemeny
     position_counts: list[int]  # as ranking.summarise: positions 1..n, then "unranked"
-    bars: list[Bar]  # positions 1..n
+    peak: int  # the highest count of the row's table, to which every bar is scaled
+
+    @functools.cached_property
+    def bars(self) -> list[Bar]:
+        """Positions 1..n. Drawn only for the tables shown: the dashboard's matrix
+        reads every group's rows, but a closed group's histograms are never drawn."""
+        return _bars(self.position_counts, self.peak)
 
     @property
     def unranked(self) -> int:
@@ -215,7 +221,7 @@ def _table(group, recs, summary: ranking.Summary, tally=None) -> Table:
             schulze_position=r.schulze_position,
             kemeny_position=r.kemeny_position,
             position_counts=r.position_counts,
-            bars=_bars(r.position_counts, peak),
+            peak=peak,
         )
         for r in summary.rows
     ]

@@ -60,6 +60,13 @@ def parse_args(argv=None):
         action="store_true",
         help="one more gunicorn for the facilitator's screens only (routed by path)",
     )
+    parser.add_argument(
+        "--phones-nice",
+        type=int,
+        default=0,
+        help="with --facilitator-instance: start the phones' gunicorns under nice -n N,"
+        " so the facilitator's screens come first for the CPU",
+    )
     parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which phones join")
@@ -91,7 +98,10 @@ def parse_args(argv=None):
         action="store_true",
         help="keep the temporary folder (SQLite file, static files, log) after a good run",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.phones_nice and not args.facilitator_instance:
+        parser.error("--phones-nice needs --facilitator-instance (else all is the phones')")
+    return args
 
 
 # --- Preparing ------------------------------------------------------------------------------
@@ -341,6 +351,7 @@ def print_report(report: dict) -> None:
         + (f" ×{c['threads']} threads" if c["worker_class"] == "gthread" else "")
         + (" --preload" if c["preload"] else "")
         + (" + 1 for the facilitator's screens" if c.get("facilitator_instance") else "")
+        + (f" (the phones' at nice {c['phones_nice']})" if c.get("phones_nice") else "")
         + f" · cache {c['cache']}"
     )
     m = report["machine"]
@@ -481,8 +492,9 @@ def main(argv=None) -> int:
             threads=args.threads,
             preload=args.preload,
             log_path=args.log or tmp / "gunicorn.log",
+            nice=args.phones_nice if index < args.instances else 0,
         )
-        for _ in range(args.instances + args.facilitator_instance)
+        for index in range(args.instances + args.facilitator_instance)
     ]
     server = servers[0] if len(servers) == 1 else Instances(servers)
     phones_url = ",".join(s.base_url for s in servers[: args.instances])
@@ -554,6 +566,7 @@ def main(argv=None) -> int:
             "workers": args.workers,
             "instances": args.instances,
             "facilitator_instance": args.facilitator_instance,
+            "phones_nice": args.phones_nice,
             "threads": args.threads,
             "preload": args.preload,
             "ramp": args.ramp,

@@ -83,6 +83,7 @@ class Gunicorn:
     threads: int = 1
     preload: bool = False
     log_path: Path | None = None
+    nice: int = 0  # started under `nice -n`: a lower CPU priority than the others
     process: subprocess.Popen | None = None
 
     @property
@@ -116,6 +117,8 @@ class Gunicorn:
             command += ["--threads", str(self.threads)]
         if self.preload:
             command.append("--preload")
+        if self.nice:
+            command = ["nice", "-n", str(self.nice), *command]
         return command
 
     def start(self, wait_seconds: float = 30.0) -> None:

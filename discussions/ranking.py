@@ -96,29 +96,36 @@ def _tallies(items: list[Item], ballots: list[tuple[tuple[Item, ...], Number]]) 
         same[ballot] = same.get(ballot, 0) + 1
     tallies = []
     for weight, same in distinct.items():
-        twice = dict.fromkeys(items, 0)
+        # Only a ballot's ranked items are visited (3 of 8 on a top-3 ballot): what it
+        # says of the unranked ones (the mid-rank, "unranked", below every ranked
+        # item) follows at the end from how many ballots ranked each item.
+        base = 0  # sum over ballots of the unranked mid-rank (k + 1 + n), doubled
+        shift = dict.fromkeys(items, 0)  # 2 × position minus that mid-rank, when ranked
+        ranked_in = dict.fromkeys(items, 0)  # ballots that rank the item
         firsts = dict.fromkeys(items, 0)
-        beats = {a: {b: 0 for b in items if b != a} for a in items}
+        above = {a: dict.fromkeys(items, 0) for a in items}  # both ranked, a above b
         counts = {item: [0] * (n + 1) for item in items}
         ties = 0
         for ranked, count in same.items():
             k = len(ranked)
-            seen = set(ranked)
-            unranked = [item for item in items if item not in seen]
+            mid = k + 1 + n
+            base += mid * count
             for index, a in enumerate(ranked):
-                twice[a] += 2 * (index + 1) * count
+                shift[a] += (2 * (index + 1) - mid) * count
+                ranked_in[a] += count
                 counts[a][index] += count
-                row = beats[a]
+                row = above[a]
                 for b in ranked[index + 1 :]:
                     row[b] += count
-                for b in unranked:
-                    row[b] += count
-            for item in unranked:
-                twice[item] += (k + 1 + n) * count
-                counts[item][n] += count
             firsts[ranked[0]] += count
             ties += ((n - k) ** 3 - (n - k)) * count
-        tallies.append(_Tally(weight, sum(same.values()), twice, firsts, beats, counts, ties))
+        total = sum(same.values())
+        twice = {item: base + shift[item] for item in items}
+        for item in items:
+            counts[item][n] = total - ranked_in[item]
+        # a is above b on a ballot that ranks a, unless it ranks both with b above.
+        beats = {a: {b: ranked_in[a] - above[b][a] for b in items if b != a} for a in items}
+        tallies.append(_Tally(weight, total, twice, firsts, beats, counts, ties))
     return tallies
 
 

@@ -43,20 +43,22 @@ MAX_KEMENY_ITEMS = 16
 
 @dataclass(slots=True)
 class _Tally:
-    """Integer counts over the ballots that share one weight.
+    """Integer counts over the ballots that share one weight, by item index.
 
     Everything below is a weighted sum over ballots, so it can be counted in plain
     ints per weight and multiplied by the weight once: exact (mid-ranks are halves,
     so positions are counted doubled) and many times faster than adding a Fraction
-    per ballot. A room where every participant weighs the same is one tally.
+    per ballot. A room where every participant weighs the same is one tally. Lists
+    by the items' index rather than dicts by item: a dashboard redraw counts thirty
+    groups, and the lists took half the time.
     """
 
     weight: Number
     ballots: int  # how many non-empty ballots have this weight
-    twice_positions: dict  # item -> sum of 2 × position (unranked: the mid-rank)
-    firsts: dict  # item -> ballots that rank it first
-    beats: dict  # a -> b -> ballots that put a above b
-    counts: dict  # item -> histogram as in position_counts
+    twice_positions: list[int]  # sum of 2 × position (unranked: the mid-rank)
+    firsts: list[int]  # ballots that rank the item first
+    beats: list[list[int]]  # [a][b]: ballots that put a above b (the diagonal 0)
+    counts: list[list[int]]  # histogram as in position_counts
     ties: int  # sum over ballots of t**3 - t, t = the number of unranked items
 
 
@@ -77,20 +79,36 @@ class _Election:
         """The number of non-empty ballots."""
         return sum(t.ballots for t in self.tallies)
 
+    @property
+    def plain(self) -> bool:
+        """One tally of weight exactly 1 (a group's ballots, or a hall counted per
+        participant): its weighted sums are its counts, ints, and a Fraction costs
+        many times more."""
+        tallies = self.tallies
+        return len(tallies) == 1 and tallies[0].weight == 1 and type(self.zero) is Fraction
+
     def weighted(self, count) -> Number:
         """Sum over the tallies of weight × count(tally), in the election's number type
-        (an int where that is exact: one tally of weight exactly 1, a group's ballots
-        or a hall counted per participant; a Fraction costs many times more)."""
-        tallies = self.tallies
-        if len(tallies) == 1 and tallies[0].weight == 1 and type(self.zero) is Fraction:
-            return count(tallies[0])
-        return sum((t.weight * count(t) for t in tallies), self.zero)
+        (an int when plain)."""
+        if self.plain:
+            return count(self.tallies[0])
+        return sum((t.weight * count(t) for t in self.tallies), self.zero)
+
+    def per_item(self, counts) -> list[Number]:
+        """weighted() of a count per item, counts(tally) giving the list by index."""
+        if self.plain:
+            return counts(self.tallies[0])
+        sums = [self.zero] * self.n
+        for t in self.tallies:
+            weight = t.weight
+            sums = [total + weight * count for total, count in zip(sums, counts(t), strict=True)]
+        return sums
 
 
-def _tallies(items: list[Item], ballots: list[tuple[tuple[Item, ...], Number]]) -> list[_Tally]:
-    n = len(items)
+def _tallies(n: int, ballots: list[tuple[tuple[int, ...], Number]]) -> list[_Tally]:
+    """Count ballots of item indexes."""
     # The same ballot from many phones is counted once, with its multiplicity.
-    distinct: dict[Number, dict[tuple[Item, ...], int]] = {}
+    distinct: dict[Number, dict[tuple[int, ...], int]] = {}
     for ballot, weight in ballots:
         same = distinct.setdefault(weight, {})
         same[ballot] = same.get(ballot, 0) + 1
@@ -100,18 +118,18 @@ def _tallies(items: list[Item], ballots: list[tuple[tuple[Item, ...], Number]]) 
         # says of the unranked ones (the mid-rank, "unranked", below every ranked
         # item) follows at the end from how many ballots ranked each item.
         base = 0  # sum over ballots of the unranked mid-rank (k + 1 + n), doubled
-        shift = dict.fromkeys(items, 0)  # 2 × position minus that mid-rank, when ranked
-        ranked_in = dict.fromkeys(items, 0)  # ballots that rank the item
-        firsts = dict.fromkeys(items, 0)
-        above = {a: dict.fromkeys(items, 0) for a in items}  # both ranked, a above b
-        counts = {item: [0] * (n + 1) for item in items}
+        shift = [0] * n  # 2 × position minus that mid-rank, when ranked
+        ranked_in = [0] * n  # ballots that rank the item
+        firsts = [0] * n
+        above = [[0] * n for _ in range(n)]  # both ranked, a above b
+        counts = [[0] * (n + 1) for _ in range(n)]
         ties = 0
         for ranked, count in same.items():
             k = len(ranked)
             mid = k + 1 + n
             base += mid * count
             for index, a in enumerate(ranked):
-                shift[a] += (2 * (index + 1) - mid) * count
+                shift[a] += (2 * index + 2 - mid) * count
                 ranked_in[a] += count
                 counts[a][index] += count
                 row = above[a]
@@ -120,11 +138,11 @@ def _tallies(items: list[Item], ballots: list[tuple[tuple[Item, ...], Number]]) 
             firsts[ranked[0]] += count
             ties += ((n - k) ** 3 - (n - k)) * count
         total = sum(same.values())
-        twice = {item: base + shift[item] for item in items}
-        for item in items:
-            counts[item][n] = total - ranked_in[item]
+        for a in range(n):
+            counts[a][n] = total - ranked_in[a]
         # a is above b on a ballot that ranks a, unless it ranks both with b above.
-        beats = {a: {b: ranked_in[a] - above[b][a] for b in items if b != a} for a in items}
+        beats = [[ranked_in[a] - above[b][a] if b != a else 0 for b in range(n)] for a in range(n)]
+        twice = [base + s for s in shift]
         tallies.append(_Tally(weight, total, twice, firsts, beats, counts, ties))
     return tallies
 
@@ -133,7 +151,7 @@ def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Elec
     items = list(items)
     if len(set(items)) != len(items):
         raise ValueError("items contains a duplicate")
-    known = set(items)
+    position = {item: index for index, item in enumerate(items)}
     ballots = [tuple(ballot) for ballot in ballots]
     if weights is None:
         weights = [1] * len(ballots)
@@ -146,23 +164,24 @@ def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Elec
     prepared = []
     # A hall's thousands of ballots are a few hundred distinct ones with a few
     # distinct weights: each is checked (and each weight cast) once.
-    valid_ballots: set[tuple[Item, ...]] = set()
+    indexed: dict[tuple[Item, ...], tuple[int, ...]] = {}
     cast_weights: dict[tuple[type, Number], Number] = {}
     for index, (ballot, weight) in enumerate(zip(ballots, weights, strict=True)):
         key = (type(weight), weight)
         exact = cast_weights.get(key)
         if exact is None:
             exact = cast_weights[key] = _checked_weight(index, weight, cast)
-        if ballot not in valid_ballots:
+        ranked = indexed.get(ballot)
+        if ranked is None:
             for item in ballot:
-                if item not in known:
+                if item not in position:
                     raise ValueError(f"ballot {index} ranks an unknown item: {item!r}")
             if len(set(ballot)) != len(ballot):
                 raise ValueError(f"ballot {index} ranks an item twice: {ballot!r}")
-            valid_ballots.add(ballot)
-        if ballot:
-            prepared.append((ballot, exact))
-    return _Election(items, cast(0), _tallies(items, prepared))
+            ranked = indexed[ballot] = tuple(position[item] for item in ballot)
+        if ranked:
+            prepared.append((ranked, exact))
+    return _Election(items, cast(0), _tallies(len(items), prepared))
 
 
 def _checked_weight(index: int, weight: Weight, cast) -> Number:
@@ -183,12 +202,10 @@ def _half(twice: int) -> Fraction:
 # --- Scores -------------------------------------------------------------------------
 
 
-def _borda(e: _Election) -> dict[Item, Number]:
+def _borda(e: _Election) -> list[Number]:
     # Per ballot an item earns n - position, so over a tally m·n - (sum of positions).
-    return {
-        item: e.weighted(lambda t, item=item: _half(2 * t.ballots * e.n - t.twice_positions[item]))
-        for item in e.items
-    }
+    n = e.n
+    return e.per_item(lambda t: [_half(2 * t.ballots * n - twice) for twice in t.twice_positions])
 
 
 def borda(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> dict[Item, Number]:
@@ -200,17 +217,16 @@ def borda(items: Sequence[Item], ballots: Ballots, weights: Weights = None) -> d
     a partial ballot is neither louder nor quieter than a complete one.
     Result: item -> sum over ballots of weight * points. No tie-break (it is a score).
     """
-    return _borda(_prepare(items, ballots, weights))
+    e = _prepare(items, ballots, weights)
+    return dict(zip(e.items, _borda(e), strict=True))
 
 
-def _mean_rank(e: _Election) -> dict[Item, Number | None]:
+def _mean_rank(e: _Election) -> list[Number | None]:
     total_weight = e.weighted(lambda t: t.ballots)
     if not e.m or total_weight == 0:
-        return dict.fromkeys(e.items)
-    return {
-        item: e.weighted(lambda t, item=item: _half(t.twice_positions[item])) / total_weight
-        for item in e.items
-    }
+        return [None] * e.n
+    positions = e.per_item(lambda t: [_half(twice) for twice in t.twice_positions])
+    return [total / total_weight for total in positions]
 
 
 def mean_rank(
@@ -224,25 +240,27 @@ def mean_rank(
     None for every item when there is no non-empty ballot (or all weights are 0).
     No tie-break (it is a score).
     """
-    return _mean_rank(_prepare(items, ballots, weights))
+    e = _prepare(items, ballots, weights)
+    return dict(zip(e.items, _mean_rank(e), strict=True))
 
 
-def _first_places(e: _Election) -> dict[Item, Number]:
-    return {item: e.weighted(lambda t, item=item: t.firsts[item]) for item in e.items}
+def _first_places(e: _Election) -> list[Number]:
+    return e.per_item(lambda t: t.firsts)
 
 
 def first_places(
     items: Sequence[Item], ballots: Ballots, weights: Weights = None
 ) -> dict[Item, Number]:
     """Total weight of the ballots that rank each item first. No tie-break (a score)."""
-    return _first_places(_prepare(items, ballots, weights))
+    e = _prepare(items, ballots, weights)
+    return dict(zip(e.items, _first_places(e), strict=True))
 
 
-def _position_counts(e: _Election) -> dict[Item, list[int]]:
-    return {
-        item: [sum(t.counts[item][i] for t in e.tallies) for i in range(e.n + 1)]
-        for item in e.items
-    }
+def _position_counts(e: _Election) -> list[list[int]]:
+    """By item index; new lists, which the caller may keep."""
+    if not e.tallies:
+        return [[0] * (e.n + 1) for _ in e.items]
+    return [_sums(t.counts[a] for t in e.tallies) for a in range(e.n)]
 
 
 def position_counts(items: Sequence[Item], ballots: Ballots) -> dict[Item, list[int]]:
@@ -251,14 +269,22 @@ def position_counts(items: Sequence[Item], ballots: Ballots) -> dict[Item, list[
     Index 0..n-1: how many ballots put the item at position 1..n; index n: how many
     non-empty ballots left it unranked. Each list sums to m.
     """
-    return _position_counts(_prepare(items, ballots, None))
+    e = _prepare(items, ballots, None)
+    return dict(zip(e.items, _position_counts(e), strict=True))
 
 
-def _pairwise(e: _Election) -> dict[Item, dict[Item, Number]]:
-    return {
-        a: {b: e.weighted(lambda t, a=a, b=b: t.beats[a][b]) for b in e.items if b != a}
-        for a in e.items
-    }
+def _pairwise(e: _Election) -> list[list[Number]]:
+    """d[a][b] by item index, the diagonal 0. Read only: it may be a tally's own."""
+    if e.plain:
+        return e.tallies[0].beats
+    d = [[e.zero] * e.n for _ in e.items]
+    for t in e.tallies:
+        weight = t.weight
+        d = [
+            [total + weight * count for total, count in zip(row, beats, strict=True)]
+            for row, beats in zip(d, t.beats, strict=True)
+        ]
+    return d
 
 
 def pairwise(
@@ -269,27 +295,25 @@ def pairwise(
     A ranked item is above every unranked one; two unranked items are tied, so such a
     ballot counts towards neither d[a][b] nor d[b][a]. The diagonal is left out.
     """
-    return _pairwise(_prepare(items, ballots, weights))
+    e = _prepare(items, ballots, weights)
+    d = _pairwise(e)
+    return {a: {b: d[i][j] for j, b in enumerate(e.items) if j != i} for i, a in enumerate(e.items)}
 
 
 # --- Orders -------------------------------------------------------------------------
 
 
-def _exact_matrix(e: _Election, d: dict[Item, dict[Item, Number]]) -> list[list[Number]]:
-    """d as a list of rows by item index, the diagonal 0. Exact ints are many times
-    faster than Fractions in the orders' loops, so Fractions are scaled by their common
-    denominator: a positive factor changes no comparison and no sum's order."""
-    items = e.items
-    if isinstance(e.zero, Fraction):
-        scale = math.lcm(*(v.denominator for row in d.values() for v in row.values()))
-        return [
-            [d[a][b].numerator * (scale // d[a][b].denominator) if a != b else 0 for b in items]
-            for a in items
-        ]
-    return [[d[a][b] if a != b else 0.0 for b in items] for a in items]
+def _exact_matrix(e: _Election, d: list[list[Number]]) -> list[list[Number]]:
+    """d in numbers the orders' loops are fast with. Exact ints are many times faster
+    than Fractions, so Fractions are scaled by their common denominator: a positive
+    factor changes no comparison and no sum's order. Read only, like d."""
+    if e.plain or not isinstance(e.zero, Fraction):
+        return d  # ints, or floats
+    scale = math.lcm(*(v.denominator for row in d for v in row))
+    return [[v.numerator * (scale // v.denominator) for v in row] for row in d]
 
 
-def _schulze(e: _Election, w: list[list[Number]], points: dict[Item, Number]) -> list[Item]:
+def _schulze(e: _Election, w: list[list[Number]], points: list[Number]) -> list[Item]:
     """The order, from d as _exact_matrix gives it."""
     n = e.n
     # Winning votes: a link a -> b has the strength of its winning side d[a][b], and
@@ -309,7 +333,7 @@ def _schulze(e: _Election, w: list[list[Number]], points: dict[Item, Number]) ->
                     if via > row[k]:
                         row[k] = via
     beaten = [sum(1 for b in range(n) if b != a and p[a][b] > p[b][a]) for a in range(n)]
-    order = sorted(range(n), key=lambda a: (-beaten[a], -points[e.items[a]], a))
+    order = sorted(range(n), key=lambda a: (-beaten[a], -points[a], a))
     return [e.items[a] for a in order]
 
 
@@ -334,13 +358,15 @@ def schulze(items: Sequence[Item], ballots: Ballots, weights: Weights = None) ->
 
 
 @functools.cache
-def _subsets(n: int) -> tuple[list[int], list[list[tuple[int, int]]]]:
-    """For each subset of n items (a bit mask): its lowest member, and its members as
-    (index, bit). The same for every election of n items, so made once."""
+def _subsets(n: int) -> list[list[tuple[int, int]]]:
+    """For each subset S of n items (a bit mask), for each member x: the index of
+    (x, S - {x}) in the table of all x's and subsets, and S - {x}. The same for
+    every election of n items, so made once."""
     subsets = 1 << n
-    lowest = [0] + [(s & -s).bit_length() - 1 for s in range(1, subsets)]
-    members = [[(x, 1 << x) for x in range(n) if s >> x & 1] for s in range(subsets)]
-    return lowest, members
+    return [
+        [(x * subsets + (s ^ 1 << x), s ^ 1 << x) for x in range(n) if s >> x & 1]
+        for s in range(subsets)
+    ]
 
 
 def _kemeny(e: _Election, w: list[list[Number]]) -> list[Item]:
@@ -349,24 +375,26 @@ def _kemeny(e: _Election, w: list[list[Number]]) -> list[Item]:
     if n > MAX_KEMENY_ITEMS:
         raise ValueError(f"kemeny supports at most {MAX_KEMENY_ITEMS} items, got {n}")
     subsets = 1 << n
-    lowest, members = _subsets(n)
-    # ahead[x][S] = sum of w[x][y] for y in S: what x gains by standing before all of S.
+    members = _subsets(n)
+    # ahead[x * 2**n + S] = sum of w[x][y] for y in S: what x gains by standing before
+    # all of S. Each x's run is doubled bit by bit: the subsets with bit y are those
+    # without it, plus w[x][y]. (w[x][x] is 0.)
     ahead = []
     for x in range(n):
-        row, wx = [0] * subsets, w[x]
-        for s in range(1, subsets):
-            row[s] = row[s & (s - 1)] + wx[lowest[s]]
-        ahead.append(row)
+        run = [0]
+        for gain in w[x]:
+            run += [total + gain for total in run]
+        ahead += run
 
     def placed_first(x: int, s: int) -> Number:
         rest = s & ~(1 << x)
-        return ahead[x][rest] + best[rest]
+        return ahead[x * subsets + rest] + best[rest]
 
     # best[S] = best score of an order of the items in S alone. Subsets are numbered so
     # that S - {x} < S and is always computed before S. (placed_first, inlined.)
     best = [0] * subsets
     for s in range(1, subsets):
-        best[s] = max([ahead[x][s ^ bit] + best[s ^ bit] for x, bit in members[s]])
+        best[s] = max([ahead[at] + best[rest] for at, rest in members[s]])
     # Walk from the front choosing the earliest item that still reaches the optimum: this
     # gives the lexicographically smallest optimal order. placed_first recomputes the very
     # same expression as the max above, so the equality test is exact even for floats.
@@ -399,16 +427,18 @@ def _kendalls_w(e: _Election) -> float | None:
     n, m = e.n, e.m
     if m < 2 or n < 2:
         return None
-    rank_sums = {item: _half(sum(t.twice_positions[item] for t in e.tallies)) for item in e.items}
+    # Rank sums and their mean doubled, so S is 1/4 of a sum of int squares.
+    twice_sums = _sums(t.twice_positions for t in e.tallies)
+    twice_mean = m * (n + 1)
+    four_s = sum((r - twice_mean) ** 2 for r in twice_sums)
     # The unranked items are the only tie group of a ballot (t = 1 adds nothing).
     tie_correction = sum(t.ties for t in e.tallies)
-    mean = Fraction(m * (n + 1), 2)
-    s = sum((r - mean) ** 2 for r in rank_sums.values())
     denominator = m * m * (n**3 - n) - m * tie_correction
     if denominator <= 0:
         return None
-    # S is exact, so only the final conversion can wander outside [0, 1].
-    return min(1.0, max(0.0, float(12 * s / denominator)))
+    # 12 S / denominator; int / int is rounded once, so only that rounding can wander
+    # outside [0, 1].
+    return min(1.0, max(0.0, 3 * four_s / denominator))
 
 
 def kendalls_w(items: Sequence[Item], ballots: Ballots) -> float | None:
@@ -469,15 +499,16 @@ def _summary(e: _Election) -> Summary:
     consensus = _kemeny(e, w) if len(e.items) <= MAX_KEMENY_ITEMS else []
     kemeny_position = {item: i for i, item in enumerate(consensus, start=1)}
     means, firsts, counts = _mean_rank(e), _first_places(e), _position_counts(e)
+    index = {item: i for i, item in enumerate(e.items)}
     rows = [
         ItemResult(
             item=item,
-            borda=points[item],
-            mean_rank=means[item],
-            first_places=firsts[item],
+            borda=points[index[item]],
+            mean_rank=means[index[item]],
+            first_places=firsts[index[item]],
             schulze_position=position,
             kemeny_position=kemeny_position.get(item),
-            position_counts=counts[item],
+            position_counts=counts[index[item]],
         )
         for position, item in enumerate(order, start=1)
     ]
@@ -549,9 +580,14 @@ def _merged(items: list[Item], weight: Number, tallies: list[_Tally]) -> _Tally:
     return _Tally(
         weight,
         sum(t.ballots for t in tallies),
-        {i: sum(t.twice_positions[i] for t in tallies) for i in items},
-        {i: sum(t.firsts[i] for t in tallies) for i in items},
-        {a: {b: sum(t.beats[a][b] for t in tallies) for b in items if b != a} for a in items},
-        {i: [sum(t.counts[i][k] for t in tallies) for k in range(n + 1)] for i in items},
+        _sums(t.twice_positions for t in tallies),
+        _sums(t.firsts for t in tallies),
+        [_sums(t.beats[a] for t in tallies) for a in range(n)],
+        [_sums(t.counts[a] for t in tallies) for a in range(n)],
         sum(t.ties for t in tallies),
     )
+
+
+def _sums(lists) -> list[int]:
+    """Element by element: [1, 2] and [3, 4] give [4, 6]."""
+    return [sum(column) for column in zip(*lists, strict=True)]

@@ -131,3 +131,21 @@ def test_cache_urls():
     }
     with pytest.raises(ImproperlyConfiguredEnv, match="CACHE_URL"):
         parse_cache_url("memcached://x")
+
+
+def test_a_worker_freezes_what_it_loaded():
+    """gransforum/wsgi.py loads every view and freezes it all: the collector's full
+    passes then skip what lives as long as the worker."""
+    code = (
+        "import gc, gransforum.wsgi, discussions.facilitator_views as views\n"
+        "tracked = gc.get_objects()\n"
+        "print(gc.get_freeze_count(), any(o is views.dashboard for o in tracked))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, view_unfrozen = result.stdout.split()
+    assert int(frozen) > 10_000
+    assert view_unfrozen == "False"

@@ -574,12 +574,10 @@ def _dashboard_context(request, discussion, opened=None) -> dict:
         weighting=weighting,
         weightings=results.WEIGHTINGS,
         opened=opened,
-        board=results.dashboard(discussion, weighting),
         # A conference writes hundreds of texts; the page that re-renders on every
         # change shows the first LIST_LIMIT of each list unless asked for all.
+        board=results.dashboard(discussion, weighting, limit=None if show_all else LIST_LIMIT),
         show_all=show_all,
-        limit=LIST_LIMIT,
-        cut=":" if show_all else f":{LIST_LIMIT}",
         why_limit=WHY_LIMIT,
         why_cut=":" if show_all else f":{WHY_LIMIT}",
         all_url="?" + urlencode({"vikt": weighting, "alla": "1"}),

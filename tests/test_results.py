@@ -295,6 +295,29 @@ class DashboardDataTests(BaseTestCase):
             [(2, ["Studieresa"]), (3, ["Jobbmässa"])],
         )
 
+    def test_a_limit_shows_the_most_endorsed_of_each_list_and_counts_them_all(self):
+        add_activity(self.bo, "Mässa A", self.recs[1])
+        add_activity(self.bo, "Mässa B", self.recs[1], endorsers=[self.anna, self.dan])
+        discussion = fresh(self.discussion)
+
+        board = results.dashboard(discussion, limit=1)
+        self.assertEqual(([r.entry.text for r in board.areas], board.areas.total), (["Unga"], 2))
+        self.assertEqual(
+            [
+                (a.rec.number, [r.entry.text for r in a.entries], a.entries.total)
+                for a in board.activities
+            ],
+            [(2, ["Mässa B"], 3), (3, ["Jobbmässa"], 1)],
+        )
+        self.assertEqual([r.entry.text for r in board.hidden], ["Något elakt"])  # never cut
+
+        board = results.dashboard(discussion, limit=None)
+        self.assertEqual(
+            [r.entry.text for r in board.activities[0].entries],
+            ["Mässa B", "Studieresa", "Mässa A"],
+        )
+        self.assertEqual(board.activities[0].entries.total, 3)
+
     def test_whys_grouped_under_each_first_choice(self):
         board = results.dashboard(fresh(self.discussion))
         grouped = {(w.rec.number if w.rec else None): w.answers for w in board.whys}

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions import timer
+from discussions import ranking, timer
 from discussions.management.commands.crowd import make_crowd
 from discussions.models import Discussion, Group
 from tests.base import BaseTestCase, add_area, add_participant
@@ -417,6 +418,35 @@ class DashboardTests(LiveTestCase):
         self.client.cookies["django_language"] = "nb"
         content = self.render_fragment().content.decode()
         self.assertIn("2 rangeringer · W = 1,00", summary(self.table1))
+
+    def test_the_matrix_foot_and_the_participation_table_give_each_group_its_numbers(self):
+        Group.objects.create(discussion=self.discussion, name="Bord <3>", position=3)
+        add_participant(self.discussion, self.table1, (1, 2, 3), why="Därför")
+        add_participant(self.discussion, self.table1, (1, 3, 2))
+        add_participant(self.discussion, self.table2)
+        content = self.render_fragment().content.decode()
+        # W as the template's floatformat:2 shows it, from the ranking module's maths.
+        recs = [rec.pk for rec in self.recs]
+        ballots = [[recs[0], recs[1], recs[2]], [recs[0], recs[2], recs[1]]]
+        w = floatformat(ranking.kendalls_w(recs, ballots), 2)
+        self.assertNotIn(w, ("1,00", "0,00"))
+        foot = content[content.index("<tfoot>", content.index('id="dash-matrix"')) :]
+        foot = foot[: foot.index("</tfoot>")]
+        self.assertIn(f'<td class="f-num">{w}</td><td class="f-num">–</td>', foot)
+        self.assertIn(
+            '<td class="f-num">2</td><td class="f-num">0</td><td class="f-num">0</td>', foot
+        )
+        self.assertIn('<th scope="col" class="f-num">Bord &lt;3&gt;</th>', content)
+        self.assertIn(
+            '<tr><th scope="row">Bord 1</th><td class="f-num">2</td><td class="f-num">2</td>'
+            '<td class="f-num">1</td></tr>',
+            content,
+        )
+        self.assertIn(
+            '<tr><th scope="row">Bord &lt;3&gt;</th><td class="f-num">0</td>'
+            '<td class="f-num">0</td><td class="f-num">0</td></tr>',
+            content,
+        )
 
     def test_a_matrix_cells_mean_place_is_rounded_as_in_the_groups_table(self):
         add_participant(self.discussion, self.table1, (3, 1))

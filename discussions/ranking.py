@@ -112,39 +112,43 @@ def _tallies(n: int, ballots: list[tuple[tuple[int, ...], Number]]) -> list[_Tal
     for ballot, weight in ballots:
         same = distinct.setdefault(weight, {})
         same[ballot] = same.get(ballot, 0) + 1
-    tallies = []
-    for weight, same in distinct.items():
-        # Only a ballot's ranked items are visited (3 of 8 on a top-3 ballot): what it
-        # says of the unranked ones (the mid-rank, "unranked", below every ranked
-        # item) follows at the end from how many ballots ranked each item.
-        base = 0  # sum over ballots of the unranked mid-rank (k + 1 + n), doubled
-        shift = [0] * n  # 2 × position minus that mid-rank, when ranked
-        ranked_in = [0] * n  # ballots that rank the item
-        firsts = [0] * n
-        above = [[0] * n for _ in range(n)]  # both ranked, a above b
-        counts = [[0] * (n + 1) for _ in range(n)]
-        ties = 0
-        for ranked, count in same.items():
-            k = len(ranked)
-            mid = k + 1 + n
-            base += mid * count
-            for index, a in enumerate(ranked):
-                shift[a] += (2 * index + 2 - mid) * count
-                ranked_in[a] += count
-                counts[a][index] += count
-                row = above[a]
-                for b in ranked[index + 1 :]:
-                    row[b] += count
-            firsts[ranked[0]] += count
-            ties += ((n - k) ** 3 - (n - k)) * count
-        total = sum(same.values())
-        for a in range(n):
-            counts[a][n] = total - ranked_in[a]
-        # a is above b on a ballot that ranks a, unless it ranks both with b above.
-        beats = [[ranked_in[a] - above[b][a] if b != a else 0 for b in range(n)] for a in range(n)]
-        twice = [base + s for s in shift]
-        tallies.append(_Tally(weight, total, twice, firsts, beats, counts, ties))
-    return tallies
+    return [_count(n, weight, same) for weight, same in distinct.items()]
+
+
+def _count(n: int, weight: Number, same: dict[tuple[int, ...], int]) -> _Tally:
+    """The tally of ballots of item indexes, each ballot with how many times it was
+    cast. Every count is a sum over ballots, so a negative number of times takes
+    ballots away (see retally)."""
+    # Only a ballot's ranked items are visited (3 of 8 on a top-3 ballot): what it
+    # says of the unranked ones (the mid-rank, "unranked", below every ranked
+    # item) follows at the end from how many ballots ranked each item.
+    base = 0  # sum over ballots of the unranked mid-rank (k + 1 + n), doubled
+    shift = [0] * n  # 2 × position minus that mid-rank, when ranked
+    ranked_in = [0] * n  # ballots that rank the item
+    firsts = [0] * n
+    above = [[0] * n for _ in range(n)]  # both ranked, a above b
+    counts = [[0] * (n + 1) for _ in range(n)]
+    ties = 0
+    for ranked, count in same.items():
+        k = len(ranked)
+        mid = k + 1 + n
+        base += mid * count
+        for index, a in enumerate(ranked):
+            shift[a] += (2 * index + 2 - mid) * count
+            ranked_in[a] += count
+            counts[a][index] += count
+            row = above[a]
+            for b in ranked[index + 1 :]:
+                row[b] += count
+        firsts[ranked[0]] += count
+        ties += ((n - k) ** 3 - (n - k)) * count
+    total = sum(same.values())
+    for a in range(n):
+        counts[a][n] = total - ranked_in[a]
+    # a is above b on a ballot that ranks a, unless it ranks both with b above.
+    beats = [[ranked_in[a] - above[b][a] if b != a else 0 for b in range(n)] for a in range(n)]
+    twice = [base + s for s in shift]
+    return _Tally(weight, total, twice, firsts, beats, counts, ties)
 
 
 def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Election:
@@ -173,15 +177,20 @@ def _prepare(items: Sequence[Item], ballots: Ballots, weights: Weights) -> _Elec
             exact = cast_weights[key] = _checked_weight(index, weight, cast)
         ranked = indexed.get(ballot)
         if ranked is None:
-            for item in ballot:
-                if item not in position:
-                    raise ValueError(f"ballot {index} ranks an unknown item: {item!r}")
-            if len(set(ballot)) != len(ballot):
-                raise ValueError(f"ballot {index} ranks an item twice: {ballot!r}")
-            ranked = indexed[ballot] = tuple(position[item] for item in ballot)
+            ranked = indexed[ballot] = _indexed(index, ballot, position)
         if ranked:
             prepared.append((ranked, exact))
     return _Election(items, cast(0), _tallies(len(items), prepared))
+
+
+def _indexed(index: int, ballot: tuple[Item, ...], position: dict[Item, int]) -> tuple[int, ...]:
+    """The ballot as item indexes; ValueError for an unknown or repeated item."""
+    for item in ballot:
+        if item not in position:
+            raise ValueError(f"ballot {index} ranks an unknown item: {item!r}")
+    if len(set(ballot)) != len(ballot):
+        raise ValueError(f"ballot {index} ranks an item twice: {ballot!r}")
+    return tuple([position[item] for item in ballot])
 
 
 def _checked_weight(index: int, weight: Weight, cast) -> Number:
@@ -546,6 +555,34 @@ def tally(items: Sequence[Item], ballots: Ballots) -> Tally:
     """
     e = _prepare(items, ballots, None)
     return Tally(tuple(e.items), e.tallies[0] if e.tallies else None)
+
+
+def retally(before: Tally, removed: Ballots, added: Ballots) -> Tally:
+    """The tally of `before`'s ballots less `removed` and with `added`, counting only
+    those: `tally` of the new ballots gives the same. Each of `removed` must be one
+    of `before`'s ballots (a ballot changed is one removed and one added); ValueError
+    when they are more than it counted, or as `tally` for a bad ballot.
+
+    A group's table is recomputed each time one of its members ranks again: the
+    difference is one ballot of fifty.
+    """
+    items = before.items
+    position = {item: index for index, item in enumerate(items)}
+    times: dict[tuple[int, ...], int] = {}
+    for sign, ballots in ((1, added), (-1, removed)):
+        for index, ballot in enumerate(ballots):
+            ranked = _indexed(index, tuple(ballot), position)
+            if ranked:
+                times[ranked] = times.get(ranked, 0) + sign
+    change = _count(len(items), Fraction(1), times)
+    ballots = before.ballots + change.ballots
+    if ballots < 0:
+        raise ValueError(f"removed more ballots than the tally of {before.ballots} holds")
+    if ballots == 0:
+        return Tally(items, None)
+    if before.counts is None:
+        return Tally(items, change)
+    return Tally(items, _merged(list(items), Fraction(1), [before.counts, change]))
 
 
 def summarise_tallies(

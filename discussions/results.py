@@ -15,7 +15,7 @@ only as part of that one (its endorsements were moved there by the merge).
 """
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from operator import itemgetter
@@ -202,9 +202,17 @@ def _bars(counts: list[int], peak: int) -> list[Bar]:
     return bars
 
 
-def _group_table(group, recs, ballots) -> Table:
-    tally = ranking.tally([rec.pk for rec in recs], ballots)
-    return _table(group, recs, ranking.summarise_tallies([rec.pk for rec in recs], [tally]), tally)
+def _group_table(recs, ballots, before: Table | None = None, ballots_before=()) -> Table:
+    """A group's table; `before`, its table of `ballots_before`, saves counting
+    again the ballots that are the same."""
+    items = [rec.pk for rec in recs]
+    new, old = Counter(ballots), Counter(ballots_before)
+    added, removed = list((new - old).elements()), list((old - new).elements())
+    if before is not None and len(added) + len(removed) < len(ballots):
+        tally = ranking.retally(before.tally, removed, added)
+    else:
+        tally = ranking.tally(items, ballots)
+    return _table(None, recs, ranking.summarise_tallies(items, [tally]), tally)
 
 
 def _table(group, recs, summary: ranking.Summary, tally=None) -> Table:
@@ -265,9 +273,9 @@ def _group_tables(discussion, recs, groups, ballots) -> list[Table]:
     In a full hall some table gets a new ballot every second, but most of what the
     phones write is not a ballot (whys, entries, +1s): keyed by the ballots rather
     than by the group's revision, a redraw recomputes only the tables with a new
-    ballot (after two busy seconds 11 of 40, where the revisions said 28). Not in
-    the shared cache: pickling forty tables on every redraw cost more than
-    computing the few that changed.
+    ballot (after two busy seconds 11 of 40, where the revisions said 28), and
+    counts only the ballots that changed. Not in the shared cache: pickling forty
+    tables on every redraw cost more than computing the few that changed.
     """
     # The rows hold the recommendations, so what is shown of them is in the key too.
     where = (
@@ -275,19 +283,30 @@ def _group_tables(discussion, recs, groups, ballots) -> list[Table]:
         discussion.created_at.timestamp(),
         tuple((rec.pk, rec.number, rec.title) for rec in recs),
     )
-    before = _kept_tables.get(where, {})
-    now: dict[tuple, Table] = {}
+    before = _kept_tables.get(where) or _Kept({}, {})
+    now = _Kept({}, {})
     tables = []
     for group in groups:
         mine = tuple(ballots.get(group.pk, ()))
-        table = now.get(mine) or before.get(mine)
+        table = now.tables.get(mine) or before.tables.get(mine)
         if table is None:
-            table = _group_table(None, recs, mine)
-        now[mine] = table
+            was = before.ballots.get(group.pk, ())
+            table = _group_table(recs, mine, before.tables.get(was), was)
+        now.tables[mine] = table
+        now.ballots[group.pk] = mine
         # The group as loaded now: its name or revision may have changed.
         tables.append(replace(table, group=group))
     _keep(_kept_tables, {where: now}, MAX_KEPT_DISCUSSIONS)
     return tables
+
+
+@dataclass
+class _Kept:
+    """A discussion's group tables of the last computation, by their ballots, and
+    each group's ballots then."""
+
+    tables: dict[tuple, Table]
+    ballots: dict[int, tuple]
 
 
 def _matrix(overall: Table, tables: list[Table]) -> list[MatrixRow]:
@@ -339,7 +358,7 @@ def rankings(discussion: Discussion, weighting: str = PARTICIPANT) -> Rankings:
 MAX_KEPT_RANKINGS = 4  # a discussion's two weightings, and another discussion's
 MAX_KEPT_DISCUSSIONS = 8  # each with its groups' tables of the last computation
 _kept_rankings: dict[str, Rankings] = {}
-_kept_tables: dict[tuple, dict[tuple, Table]] = {}
+_kept_tables: dict[tuple, _Kept] = {}
 
 
 def forget_kept() -> None:

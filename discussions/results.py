@@ -18,6 +18,7 @@ import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from itertools import groupby
 from operator import itemgetter
 
 from django.core.cache import cache
@@ -149,32 +150,52 @@ def _load(discussion: Discussion):
     recs = list(discussion.recommendation_set.recommendations.order_by("number"))
     groups = list(discussion.groups.all())
     known = {rec.pk for rec in recs}
-    by_participant: dict[int, tuple[int, list[int]]] = {}
-    # Every ballot of the hall, six thousand rows at a conference: through a cursor,
-    # as the ORM's row handling took longer than the query.
-    with connection.cursor() as cursor:
-        cursor.execute(_ballots_sql(), [discussion.pk])
-        rows = cursor.fetchall()
-    for participant_id, group_id, rec_id in rows:
-        # A ranking left over from before the facilitator changed the recommendation
-        # set means nothing in this one; skipping it keeps summarise's input valid.
-        if rec_id in known:
-            by_participant.setdefault(participant_id, (group_id, []))[1].append(rec_id)
     ballots: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     firsts = {}
-    for participant_id, (group_id, ballot) in by_participant.items():
-        ballots[group_id].append(tuple(ballot))  # tuples: a group's ballots are a key
-        firsts[participant_id] = ballot[0]
+    for participant_id, group_id, ranked in _ballot_rows(discussion):
+        # A ranking left over from before the facilitator changed the recommendation
+        # set means nothing in this one; skipping it keeps summarise's input valid.
+        if not known.issuperset(ranked):
+            ranked = [rec_id for rec_id in ranked if rec_id in known]
+        if ranked:
+            ballots[group_id].append(tuple(ranked))  # tuples: a group's ballots are a key
+            firsts[participant_id] = ranked[0]
     return recs, groups, ballots, firsts
 
 
+def _ballot_rows(discussion: Discussion) -> list[tuple[int, int, list[int]]]:
+    """(participant id, group id, recommendation ids best first) of every ballot of
+    the hall, by participant. Through a cursor, as the ORM's row handling took
+    longer than the query; on PostgreSQL a ballot is one row, its ids an array, a
+    third of the rows (SQLite cannot order what it aggregates)."""
+    aggregated = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(_ballots_sql(aggregated), [discussion.pk])
+        rows = cursor.fetchall()
+    if aggregated:
+        return rows
+    return [
+        (participant_id, group_id, [rec_id for _, _, rec_id in ranked])
+        for (participant_id, group_id), ranked in groupby(rows, itemgetter(0, 1))
+    ]
+
+
 @functools.cache
-def _ballots_sql() -> str:
+def _ballots_sql(aggregated: bool) -> str:
     rankings, participants = Ranking._meta.db_table, Participant._meta.db_table
+    joined = (
+        f" FROM {rankings} r JOIN {participants} p ON p.id = r.participant_id"
+        f" WHERE p.discussion_id = %s"
+    )
+    if aggregated:
+        return (
+            f"SELECT r.participant_id, p.group_id,"
+            f" array_agg(r.recommendation_id ORDER BY r.position){joined}"
+            f" GROUP BY r.participant_id, p.group_id ORDER BY r.participant_id"
+        )
     return (
-        f"SELECT r.participant_id, p.group_id, r.recommendation_id FROM {rankings} r"
-        f" JOIN {participants} p ON p.id = r.participant_id"
-        f" WHERE p.discussion_id = %s ORDER BY r.participant_id, r.position"
+        f"SELECT r.participant_id, p.group_id, r.recommendation_id{joined}"
+        f" ORDER BY r.participant_id, r.position"
     )
 
 

@@ -429,3 +429,29 @@ class LongListTests(BaseTestCase):
         self.client.force_login(self.alice)
         response = self.client.get(f"/f/d/{discussion.pk}/")
         self.assertContains(response, "Punkt 3")
+
+
+class OtherSetTests(BaseTestCase):
+    def test_rankings_of_recommendations_outside_the_set_are_left_out(self):
+        """What was ranked before the discussion's list changed means nothing in the
+        new one: such a ranking is left out of a ballot, and a ballot of nothing
+        else counts as none."""
+        short = type(self.rec_set).objects.create(slug="kort", name="Kort lista")
+        for number in (1, 2, 3):
+            short.recommendations.create(number=number, title=f"Ny {number}")
+        group = self.discussion.groups.create(name="Bord 3")
+        old_only = add_participant(self.discussion, group, (4, 5))
+        mixed = add_participant(self.discussion, group, (5,))
+        Discussion.objects.filter(pk=self.discussion.pk).update(recommendation_set=short)
+        new = {r.number: r for r in short.recommendations.all()}
+        Ranking.objects.create(participant=mixed, recommendation=new[2], position=2)
+        Ranking.objects.create(participant=mixed, recommendation=new[3], position=3)
+        fresh_one = add_participant(fresh(self.discussion), group, (1, 3))
+
+        result = results.compute_rankings(fresh(self.discussion))
+        items = [new[n].pk for n in (1, 2, 3)]
+        expected = ranking.summarise(items, [[new[2].pk, new[3].pk], [new[1].pk, new[3].pk]])
+        self.assertEqual([row.rec.pk for row in result.overall.rows], expected.order)
+        self.assertEqual(result.overall.ballots, 2)
+        self.assertEqual(result.firsts, {mixed.pk: new[2].pk, fresh_one.pk: new[1].pk})
+        self.assertNotIn(old_only.pk, result.firsts)

@@ -430,16 +430,7 @@ def _live_wait(discussion) -> int:
     return min(LIVE_REDRAW_MAX_SECONDS, participants // LIVE_PARTICIPANTS_PER_SECOND)
 
 
-# What a screen's poll finds: nothing new, participants' changes that wait for the
-# next redraw (a big hall's, see LIVE_PARTICIPANTS_PER_SECOND), or something to show.
-UNCHANGED, WAITING, CHANGED = "unchanged", "waiting", "changed"
-
-
 def _unchanged(request, discussion_id) -> bool:
-    return _poll_state(request, discussion_id) != CHANGED
-
-
-def _poll_state(request, discussion_id) -> str:
     """The fast path of every poll: one query, no aggregation.
 
     The answer changes when the revision does, and also when time runs out on its
@@ -455,14 +446,14 @@ def _poll_state(request, discussion_id) -> str:
         raise Http404("no such discussion")
     now = timezone.now()
     if request.GET.get("state") != timer.state(row.clock, now).value:
-        return CHANGED
+        return False
     if request.GET.get("rev") == str(row.live_revision):
-        return UNCHANGED
+        return True
     if request.GET.get("drev") != str(row.revision):
-        return CHANGED  # the facilitator changed something: show it at once
+        return False  # the facilitator changed something: show it at once
     drawn_at = _int_param(request.GET.get("at"))
     wait = min(LIVE_REDRAW_MAX_SECONDS, _int_param(request.GET.get("w")))
-    return WAITING if wait > POLL_SECONDS and now.timestamp() - drawn_at < wait else CHANGED
+    return wait > POLL_SECONDS and now.timestamp() - drawn_at < wait
 
 
 def _int_param(raw) -> int:
@@ -613,15 +604,8 @@ def dashboard(request, discussion_id):
 def dashboard_live(request, discussion_id):
     # `fresh`: the facilitator just opened a group that was drawn closed, so its
     # table is wanted now, not when the revision next changes.
-    if "fresh" not in request.GET:
-        state = _poll_state(request, discussion_id)
-        if state == WAITING:
-            # Meanwhile this poll computes the groups' tables that the waiting
-            # changes need (results.warm_tables): the redraw, ten seconds of a full
-            # hall's ballots at once, was the slowest answer of a 2,000-phone run.
-            results.warm_tables(discussion_for_user(request, discussion_id))
-        if state != CHANGED:
-            return _no_change()
+    if "fresh" not in request.GET and _unchanged(request, discussion_id):
+        return _no_change()
     discussion = discussion_for_user(request, discussion_id)
     # A busy hall's redraw drew forty groups' tables that were nearly all closed:
     # the poll draws only those the facilitator has open (the rest as a summary).

@@ -330,15 +330,6 @@ class _Kept:
     ballots: dict[int, tuple]
 
 
-def warm_tables(discussion: Discussion) -> None:
-    """Compute and keep the groups' tables of the ballots as they are now, for the
-    next computation of the rankings to find (`_group_tables`): called by the
-    dashboard's polls while a big hall's changes wait for its next redraw, so that
-    the redraw computes only the tables of the last few seconds."""
-    recs, groups, ballots, _ = _load(discussion)
-    _group_tables(discussion, recs, groups, ballots)
-
-
 def _matrix(overall: Table, tables: list[Table]) -> list[MatrixRow]:
     matrix = []
     for row in overall.rows:

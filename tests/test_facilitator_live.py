@@ -2,7 +2,6 @@
 
 import re
 from datetime import timedelta
-from unittest import mock
 
 from django.core.cache import cache
 from django.db import connection
@@ -308,34 +307,6 @@ class PollTests(LiveTestCase):
         Discussion.bump_revision(self.d)  # the facilitator acted: at once
         self.assertEqual(poll(), 200)
         self.assertEqual(poll(drev=drev + 1, rev=rev + 2), 204)
-
-    def test_polls_that_wait_count_the_changed_groups_ballots_ahead_of_the_redraw(self):
-        add_participant(self.discussion, self.table1, (1, 2))
-        add_participant(self.discussion, self.table1, (2, 1))
-        now = int(timezone.now().timestamp())
-
-        def poll(**params):
-            discussion = self.fresh()
-            query = {"state": "not_started", "drev": discussion.revision, "w": 10}
-            return self.poll("facilitator:dashboard_live", **{**query, **params}).status_code
-
-        self.assertEqual(poll(rev=-1, at=0), 200)  # drawn: every table counted
-
-        def counted_at_the_redraw(poll_while_waiting):
-            rev = self.fresh().get_live_revision()
-            add_participant(self.discussion, self.table1, (3,))
-            Group.bump_revision(self.table1.pk)  # as services do
-            if poll_while_waiting:
-                self.assertEqual(poll(rev=rev, at=now), 204)  # drawn just now, in a big hall
-            with (
-                mock.patch.object(ranking, "tally", wraps=ranking.tally) as tally,
-                mock.patch.object(ranking, "retally", wraps=ranking.retally) as retally,
-            ):
-                self.assertEqual(poll(rev=rev, at=now - 11), 200)  # ten seconds on
-            return tally.call_count + retally.call_count
-
-        self.assertEqual(counted_at_the_redraw(poll_while_waiting=False), 1)
-        self.assertEqual(counted_at_the_redraw(poll_while_waiting=True), 0)
 
     def test_the_wait_grows_with_the_hall(self):
         page = self.client.get(reverse("facilitator:dashboard", args=[self.d])).content.decode()

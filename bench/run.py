@@ -394,6 +394,15 @@ def print_report(report: dict) -> None:
         f"{statistics.median(d['http_ms']):.0f} ms median; queries (participants → queries): "
         f"{counts}"
     )
+    ages = r.get("board_ages") or []
+    if ages:
+        rows = report["endpoints"]
+        counting = sum(x["requests"] for x in rows if "still counting" in x["endpoint"])
+        print(
+            f"the dashboard's redraws drew numbers counted in the background "
+            f"{statistics.median(ages):.1f} s median, {loadgen.percentile(ages, 95):.1f} s p95, "
+            f'{max(ages):.1f} s at most before; polls answered "still counting": {counting}'
+        )
     mem = report["memory"]
     print(
         f"worker memory: max RSS {max(mem['max_rss_mib'], default=0):.0f} MiB "
@@ -586,6 +595,7 @@ def main(argv=None) -> int:
             "loop_lag_p99": result.loop_lag_p99,
             "loop_lag_max": result.loop_lag_max,
             "skipped_endorsements": result.skipped_endorsements,
+            "board_ages": result.board_ages,
         },
         "endpoints": endpoint_rows(stats),
         "throughput": {

@@ -50,6 +50,13 @@ POLL_SECONDS = 2
 # and the clock show at once.
 LIVE_PARTICIPANTS_PER_SECOND = 200
 LIVE_REDRAW_MAX_SECONDS = 10
+# Then the dashboard's redraw is computed in the background (results.newest_dashboard)
+# and its poll waits for it this long; if it is not ready, the poll answers "nothing
+# new" and the next one, two seconds on, shows it. Only for the participants'
+# answers: the clock and the facilitator's own changes wait for their redraw.
+LIVE_BOARD_WAIT_SECONDS = 0.1
+# What a live poll finds changed (_change).
+NOTHING, ANSWERS, SHOWN_STATE = "nothing", "answers", "shown state"
 # The last minute shows in the warning colour, on the projector as on the phones.
 LOW_SECONDS = 60
 LIST_LIMIT = 15
@@ -411,9 +418,10 @@ def _timer_context(discussion, now) -> dict:
     }
 
 
-def _poll_url(name, discussion, state, now, **params) -> str:
+def _poll_url(name, discussion, state, now, revision=None, **params) -> str:
+    """`revision`: the live revision the page shows, when older than the discussion's."""
     query = {
-        "rev": discussion.live_revision,
+        "rev": discussion.live_revision if revision is None else revision,
         "state": state,
         # The facilitator's own revision, when it was drawn and how long the
         # participants' changes may wait: see LIVE_PARTICIPANTS_PER_SECOND.
@@ -431,7 +439,13 @@ def _live_wait(discussion) -> int:
 
 
 def _unchanged(request, discussion_id) -> bool:
-    """The fast path of every poll: one query, no aggregation.
+    return _change(request, discussion_id) is NOTHING
+
+
+def _change(request, discussion_id) -> str:
+    """The fast path of every poll: one query, no aggregation. What changed since
+    the poll's page was drawn: NOTHING to draw, only the participants' ANSWERS, or
+    the SHOWN_STATE (the clock, or the facilitator's own changes), which shows at once.
 
     The answer changes when the revision does, and also when time runs out on its
     own (no write, so no new revision): hence the timer state in the URL too. In a
@@ -446,14 +460,16 @@ def _unchanged(request, discussion_id) -> bool:
         raise Http404("no such discussion")
     now = timezone.now()
     if request.GET.get("state") != timer.state(row.clock, now).value:
-        return False
+        return SHOWN_STATE
     if request.GET.get("rev") == str(row.live_revision):
-        return True
+        return NOTHING
     if request.GET.get("drev") != str(row.revision):
-        return False  # the facilitator changed something: show it at once
+        return SHOWN_STATE  # the facilitator changed something: show it at once
     drawn_at = _int_param(request.GET.get("at"))
     wait = min(LIVE_REDRAW_MAX_SECONDS, _int_param(request.GET.get("w")))
-    return wait > POLL_SECONDS and now.timestamp() - drawn_at < wait
+    if wait > POLL_SECONDS and now.timestamp() - drawn_at < wait:
+        return NOTHING
+    return ANSWERS
 
 
 def _int_param(raw) -> int:
@@ -465,14 +481,15 @@ def _no_change():
     return HttpResponse(status=204)
 
 
-def _live_context(discussion, name, **params) -> dict:
+def _live_context(discussion, name, revision=None, **params) -> dict:
     now = timezone.now()
     timer_context = _timer_context(discussion, now)
+    poll_url = _poll_url(name, discussion, timer_context["state"], now, revision, **params)
     return {
         "discussion": discussion,
         "workshop": discussion.workshop,
         "timer": timer_context,
-        "poll_url": _poll_url(name, discussion, timer_context["state"], now, **params),
+        "poll_url": poll_url,
         "poll_seconds": POLL_SECONDS,
     }
 
@@ -564,19 +581,19 @@ def _open_groups(request) -> frozenset[int]:
     return frozenset(_int_param(raw) for raw in ids) - {0}
 
 
-def _dashboard_context(request, discussion, opened=None) -> dict:
-    """`opened`: the groups whose tables to draw; None (the whole page) draws all."""
-    weighting = results.parse_weighting(request.GET.get("vikt"))
-    show_all = request.GET.get("alla") == "1"
+def _dashboard_context(request, discussion, opened=None, board=None) -> dict:
+    """`opened`: the groups whose tables to draw; None (the whole page) draws all.
+    `board`: the results.newest_dashboard to draw; None computes it now."""
+    weighting, show_all = _board_params(request)
+    if board is None:
+        board = results.newest_dashboard(discussion, weighting, _board_limit(show_all))
     params = {"vikt": weighting, **({"alla": "1"} if show_all else {})}
-    context = _live_context(discussion, "facilitator:dashboard_live", **params)
+    context = _live_context(discussion, "facilitator:dashboard_live", board.revision, **params)
     context.update(
         weighting=weighting,
         weightings=results.WEIGHTINGS,
         opened=opened,
-        # A conference writes hundreds of texts; the page that re-renders on every
-        # change shows the first LIST_LIMIT of each list unless asked for all.
-        board=results.dashboard(discussion, weighting, limit=None if show_all else LIST_LIMIT),
+        board=board.value,
         show_all=show_all,
         why_limit=WHY_LIMIT,
         why_cut=":" if show_all else f":{WHY_LIMIT}",
@@ -584,6 +601,16 @@ def _dashboard_context(request, discussion, opened=None) -> dict:
         entry_urls={kind: _entry_url_prefix(discussion, kind) for kind in ENTRY_KINDS},
     )
     return context
+
+
+def _board_params(request) -> tuple[str, bool]:
+    return results.parse_weighting(request.GET.get("vikt")), request.GET.get("alla") == "1"
+
+
+def _board_limit(show_all: bool) -> int | None:
+    # A conference writes hundreds of texts; the page that re-renders on every
+    # change shows the first LIST_LIMIT of each list unless asked for all.
+    return None if show_all else LIST_LIMIT
 
 
 def _entry_url_prefix(discussion, kind: str) -> str:
@@ -604,10 +631,30 @@ def dashboard(request, discussion_id):
 def dashboard_live(request, discussion_id):
     # `fresh`: the facilitator just opened a group that was drawn closed, so its
     # table is wanted now, not when the revision next changes.
-    if "fresh" not in request.GET and _unchanged(request, discussion_id):
+    change = SHOWN_STATE if "fresh" in request.GET else _change(request, discussion_id)
+    if change is NOTHING:
         return _no_change()
     discussion = discussion_for_user(request, discussion_id)
+    weighting, show_all = _board_params(request)
+    try:
+        board = results.newest_dashboard(
+            discussion,
+            weighting,
+            _board_limit(show_all),
+            shown=_int_param(request.GET.get("rev")),
+            wait=LIVE_BOARD_WAIT_SECONDS if change is ANSWERS else None,
+        )
+    except Discussion.DoesNotExist:  # deleted meanwhile, by another member
+        raise Http404("no such discussion") from None
+    # How old the numbers drawn are, for the browser's developer tools and the
+    # benchmark (bench/loadgen.py): "pending" when they are still being counted.
+    if board is None:
+        response = _no_change()
+        response["Server-Timing"] = 'board;desc="pending"'
+        return response
     # A busy hall's redraw drew forty groups' tables that were nearly all closed:
     # the poll draws only those the facilitator has open (the rest as a summary).
-    context = _dashboard_context(request, discussion, opened=_open_groups(request))
-    return render(request, "facilitator/dashboard.html#live", context)
+    context = _dashboard_context(request, discussion, _open_groups(request), board)
+    response = render(request, "facilitator/dashboard.html#live", context)
+    response["Server-Timing"] = f"board;dur={board.age() * 1000:.0f}"
+    return response

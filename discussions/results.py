@@ -15,18 +15,20 @@ only as part of that one (its endorsements were moved there by the merge).
 """
 
 import functools
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import groupby
 from operator import itemgetter
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import close_old_connections, connection, connections
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from discussions import ranking
+from discussions import latest, ranking
 from discussions.models import ActivityProposal, Discussion, MissingArea, Participant, Ranking
 from discussions.services import ENDORSEMENT_MODELS
 
@@ -385,6 +387,13 @@ _kept_tables: dict[tuple, _Kept] = {}
 def forget_kept() -> None:
     _kept_rankings.clear()
     _kept_tables.clear()
+    _boards.forget()
+
+
+def stop_background() -> None:
+    """End newest_dashboard's thread and close its database connection (the tests
+    do, before their database is dropped)."""
+    _boards.stop(last=connections.close_all)
 
 
 def _keep(kept: dict, new: dict, limit: int) -> None:
@@ -631,3 +640,48 @@ def dashboard(
         ],
         hidden=[*areas.rows(areas.hidden), *activities.rows(activities.hidden)],
     )
+
+
+# The dashboards this process computed last, one per discussion and way of showing it.
+_boards = latest.Latest(limit=MAX_KEPT_RANKINGS)
+
+
+def newest_dashboard(
+    discussion: Discussion,
+    weighting: str = PARTICIPANT,
+    limit: int | None = None,
+    *,
+    shown: int = -1,
+    wait: float | None = None,
+) -> latest.Done | None:
+    """dashboard() at the discussion's live revision or later, as a latest.Done
+    (its revision, the Dashboard, its age), computed in this process's background
+    thread (settings.DASHBOARD_IN_BACKGROUND).
+
+    `wait`: how long to wait for it (None: as long as it takes). When it is not
+    ready by then, the newest dashboard finished before, if newer than `shown` (the
+    revision the caller's screen shows), else None: nothing new to show yet.
+    """
+    weighting = parse_weighting(weighting)
+    current = getattr(discussion, "live_revision", None)
+    if current is None:
+        current = discussion.get_live_revision()
+    if not settings.DASHBOARD_IN_BACKGROUND:
+        return latest.Done(current, dashboard(discussion, weighting, limit), time.monotonic())
+    pk = discussion.pk
+
+    def compute():
+        # This thread's own connection: closed when broken or past CONN_MAX_AGE,
+        # as Django does around each request.
+        close_old_connections()
+        try:
+            fresh = Discussion.with_live_revision(
+                Discussion.objects.select_related("recommendation_set")
+            ).get(pk=pk)
+            return fresh.live_revision, dashboard(fresh, weighting, limit)
+        finally:
+            close_old_connections()
+
+    # created_at as well as pk: a test database may hand out a deleted row's id again.
+    key = (pk, discussion.created_at.timestamp(), weighting, limit)
+    return _boards.get(key, compute, current=current, shown=shown, wait=wait)

@@ -24,6 +24,9 @@ def pytest_configure(config):
     # Tests read what they just wrote; tests/test_phone.py tests the poll's
     # one-second copy by turning it on.
     settings.PHONE_POLL_CACHE_SECONDS = 0
+    # A test case's data is never committed, so the dashboard's background thread
+    # would count nothing; tests/test_latest.py turns it on with committed data.
+    settings.DASHBOARD_IN_BACKGROUND = False
     default = settings.DATABASES["default"]
     if default["ENGINE"] == "django.db.backends.sqlite3":
         default["TEST"] = {**default.get("TEST", {}), "NAME": str(_SQLITE_TEST_FILE)}

@@ -76,6 +76,10 @@ def test_bench_smoke(tmp_path, layout):
     assert numbers["end"]["learned"] == 20
     assert numbers["throughput"]["poll"]["requests"] > 0
     assert "endpoint" in result.stdout
+    # The dashboard was redrawn from numbers counted in the server's background
+    # thread, and each redraw said how old they were.
+    redraws = [x for x in numbers["endpoints"] if x["endpoint"] == "dashboard live 200 (changed)"]
+    assert redraws and len(numbers["run"]["board_ages"]) == redraws[0]["requests"]
     if layout:
         # Two gunicorns for the phones and one for the screens, each worker sampled.
         assert len(numbers["memory"]["max_rss_mib"]) == 3

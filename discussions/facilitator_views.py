@@ -8,7 +8,8 @@ with the reason as text.
 
 Live regions poll every POLL_SECONDS with the revision and timer state they show.
 When both are unchanged the answer is 204 after one query, no aggregation. In a
-big hall the participants' changes wait a few seconds before a redraw (LIVE_...).
+big hall the participants' changes wait a few seconds before a redraw (LIVE_...),
+and the dashboard's numbers are counted in the background (LIVE_BOARD_WAIT_SECONDS).
 """
 
 import difflib
@@ -50,13 +51,17 @@ POLL_SECONDS = 2
 # and the clock show at once.
 LIVE_PARTICIPANTS_PER_SECOND = 200
 LIVE_REDRAW_MAX_SECONDS = 10
-# Then the dashboard's redraw is computed in the background (results.newest_dashboard)
-# and its poll waits for it this long; if it is not ready, the poll answers "nothing
-# new" and the next one, two seconds on, shows it. Only for the participants'
-# answers: the clock and the facilitator's own changes wait for their redraw.
+# The dashboard's numbers are counted in the background (results.newest_dashboard),
+# and a poll for the participants' answers waits for them this long; if they are
+# not ready, it answers "nothing new" and the next one, two seconds on, draws them.
+# The clock and the facilitator's own changes wait for their redraw.
 LIVE_BOARD_WAIT_SECONDS = 0.1
+# In a big hall the poll before the redraw is due starts the count (SOON), and the
+# redraw takes it if it is no older than this: the hall's numbers two seconds old,
+# not the whole wait's, and no poll kept waiting for the count.
+LIVE_BOARD_FRESH_SECONDS = POLL_SECONDS + 1
 # What a live poll finds changed (_change).
-NOTHING, ANSWERS, SHOWN_STATE = "nothing", "answers", "shown state"
+NOTHING, SOON, ANSWERS, SHOWN_STATE = "nothing", "soon", "answers", "shown state"
 # The last minute shows in the warning colour, on the projector as on the phones.
 LOW_SECONDS = 60
 LIST_LIMIT = 15
@@ -439,13 +444,14 @@ def _live_wait(discussion) -> int:
 
 
 def _unchanged(request, discussion_id) -> bool:
-    return _change(request, discussion_id) is NOTHING
+    return _change(request, discussion_id) in (NOTHING, SOON)
 
 
 def _change(request, discussion_id) -> str:
     """The fast path of every poll: one query, no aggregation. What changed since
-    the poll's page was drawn: NOTHING to draw, only the participants' ANSWERS, or
-    the SHOWN_STATE (the clock, or the facilitator's own changes), which shows at once.
+    the poll's page was drawn: NOTHING to draw (yet: SOON, at the next poll), the
+    participants' ANSWERS, or the SHOWN_STATE (the clock, or the facilitator's own
+    changes), which shows at once.
 
     The answer changes when the revision does, and also when time runs out on its
     own (no write, so no new revision): hence the timer state in the URL too. In a
@@ -467,8 +473,9 @@ def _change(request, discussion_id) -> str:
         return SHOWN_STATE  # the facilitator changed something: show it at once
     drawn_at = _int_param(request.GET.get("at"))
     wait = min(LIVE_REDRAW_MAX_SECONDS, _int_param(request.GET.get("w")))
-    if wait > POLL_SECONDS and now.timestamp() - drawn_at < wait:
-        return NOTHING
+    waited = now.timestamp() - drawn_at
+    if wait > POLL_SECONDS and waited < wait:
+        return SOON if waited + POLL_SECONDS >= wait else NOTHING
     return ANSWERS
 
 
@@ -636,13 +643,18 @@ def dashboard_live(request, discussion_id):
         return _no_change()
     discussion = discussion_for_user(request, discussion_id)
     weighting, show_all = _board_params(request)
+    if change is SOON:
+        results.start_dashboard(discussion, weighting, _board_limit(show_all))
+        return _no_change()
+    answers = change is ANSWERS
     try:
         board = results.newest_dashboard(
             discussion,
             weighting,
             _board_limit(show_all),
             shown=_int_param(request.GET.get("rev")),
-            wait=LIVE_BOARD_WAIT_SECONDS if change is ANSWERS else None,
+            wait=LIVE_BOARD_WAIT_SECONDS if answers else None,
+            fresh_enough=LIVE_BOARD_FRESH_SECONDS if answers else 0,
         )
     except Discussion.DoesNotExist:  # deleted meanwhile, by another member
         raise Http404("no such discussion") from None

@@ -51,10 +51,13 @@ class Latest:
         current: int,
         shown: int = -1,
         wait: float | None = None,
+        fresh_enough: float = 0.0,
     ) -> Done | None:
         """A result at revision `current` or later, if one is ready within `wait`
         seconds (None: however long it takes). Otherwise the newest finished one if
         it is newer than `shown`, the revision the caller already shows, else None.
+        A finished one newer than `shown` and at most `fresh_enough` seconds old
+        is taken at once, without a new computation.
 
         compute() returns (revision, value), the revision read before the data.
         Its errors reach the callers who waited for it.
@@ -65,7 +68,10 @@ class Latest:
         for _ in range(2):
             with self._lock:
                 done = self._done.get(key)
-                if done is not None and done.revision >= current:
+                if done is not None and (
+                    done.revision >= current
+                    or (done.revision > shown and done.age() <= fresh_enough)
+                ):
                     return done
                 future = self._running.get(key) or self._start(key, compute)
             try:
@@ -77,6 +83,11 @@ class Latest:
         if done is not None and (done.revision >= current or done.revision > shown):
             return done
         return None
+
+    def busy(self) -> bool:
+        """Whether a computation is running or waiting to."""
+        with self._lock:
+            return bool(self._running)
 
     def forget(self) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ Hidden entries never reach the results, and an entry merged into another is show
 only as part of that one (its endorsements were moved there by the merge).
 """
 
+import contextlib
 import functools
 import time
 from collections import Counter, defaultdict
@@ -390,6 +391,11 @@ def forget_kept() -> None:
     _boards.forget()
 
 
+def counting() -> bool:
+    """Whether newest_dashboard's thread is counting (the tests wait for it)."""
+    return _boards.busy()
+
+
 def stop_background() -> None:
     """End newest_dashboard's thread and close its database connection (the tests
     do, before their database is dropped)."""
@@ -653,6 +659,7 @@ def newest_dashboard(
     *,
     shown: int = -1,
     wait: float | None = None,
+    fresh_enough: float = 0.0,
 ) -> latest.Done | None:
     """dashboard() at the discussion's live revision or later, as a latest.Done
     (its revision, the Dashboard, its age), computed in this process's background
@@ -660,7 +667,8 @@ def newest_dashboard(
 
     `wait`: how long to wait for it (None: as long as it takes). When it is not
     ready by then, the newest dashboard finished before, if newer than `shown` (the
-    revision the caller's screen shows), else None: nothing new to show yet.
+    revision the caller's screen shows), else None: nothing new to show yet. One
+    newer than `shown` and at most `fresh_enough` seconds old is taken at once.
     """
     weighting = parse_weighting(weighting)
     current = getattr(discussion, "live_revision", None)
@@ -684,4 +692,15 @@ def newest_dashboard(
 
     # created_at as well as pk: a test database may hand out a deleted row's id again.
     key = (pk, discussion.created_at.timestamp(), weighting, limit)
-    return _boards.get(key, compute, current=current, shown=shown, wait=wait)
+    return _boards.get(
+        key, compute, current=current, shown=shown, wait=wait, fresh_enough=fresh_enough
+    )
+
+
+def start_dashboard(discussion: Discussion, weighting: str, limit: int | None) -> None:
+    """Start newest_dashboard's count in the background for a poll to come (none
+    when the requests count for themselves)."""
+    if settings.DASHBOARD_IN_BACKGROUND:
+        # Deleted by another member meanwhile: nothing to count, nobody to tell.
+        with contextlib.suppress(Discussion.DoesNotExist):
+            newest_dashboard(discussion, weighting, limit, wait=0)

@@ -178,3 +178,33 @@ def test_a_screen_behind_gets_the_last_count_with_its_own_revision(facilitator):
     assert response.status_code == 200
     assert ASTRID_COUNTED in response.content.decode()
     assert shown_revision(live_url(response)) == counted < discussion.get_live_revision()
+
+
+@pytest.mark.postgres
+def test_in_a_big_hall_the_poll_before_the_redraw_starts_the_count(facilitator):
+    client, discussion, recs = facilitator
+    url = live_url(client.get(reverse("facilitator:dashboard", args=[discussion.pk])))
+    a_ballot(discussion, recs, "Astrid")
+
+    def drawn_ago(seconds):
+        # A big hall's page: participants' changes wait w=10 s after `at`.
+        now = int(time.time())
+        return re.sub(r"&w=\d+", "&w=10", re.sub(r"&at=\d+", f"&at={now - seconds}", url))
+
+    # Nine seconds after the drawing, the next poll redraws: this one starts the count.
+    assert client.get(drawn_ago(9), headers={"HX-Request": "true"}).status_code == 204
+    deadline = time.monotonic() + LONG
+    while results.counting() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    a_ballot(discussion, recs, "Bjørn")
+    lock = RankingsLocked()
+    try:
+        # The redraw takes the count already made, two seconds old is new enough:
+        # it starts no other (which would wait for the lock).
+        response = client.get(drawn_ago(11), headers={"HX-Request": "true"})
+        assert not results.counting()
+    finally:
+        lock.release()
+    assert response.status_code == 200
+    assert ASTRID_COUNTED in response.content.decode()

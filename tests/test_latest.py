@@ -75,13 +75,16 @@ def test_a_slow_result_gives_the_newest_finished_one_newer_than_shown(latest):
 
 def test_callers_share_one_running_computation(latest):
     slow = Gate(7)
+    assert not latest.busy()
     assert latest.get("d", slow, current=7, wait=0.01) is None
+    assert latest.busy()
     assert slow.started.wait(LONG)
     other = Gate(7)
     assert latest.get("d", other, current=7, wait=0.01) is None
     slow.go.set()
     assert latest.get("d", other, current=7).value == "board 7"
     assert (slow.calls, other.calls) == (1, 0)
+    assert not latest.busy()
 
 
 def test_a_computation_that_read_an_older_revision_is_followed_by_another(latest):
@@ -141,3 +144,15 @@ def test_a_result_older_than_the_one_kept_does_not_replace_it(latest):
     latest.get("d", ready(5), current=5)
     # Revisions only rise, but a computation that read 3 must still not undo 5.
     assert latest.get("d", ready(3), current=6).value == "board 5"
+
+
+def test_a_fresh_enough_result_newer_than_shown_is_taken_at_once(latest):
+    latest.get("d", ready(5), current=5)
+    counted = ready(9)
+    done = latest.get("d", counted, current=9, shown=3, wait=LONG, fresh_enough=LONG)
+    assert done.value == "board 5"
+    assert counted.calls == 0
+    # Not fresh enough: counted again, and the count was waited for.
+    done = latest.get("d", counted, current=9, shown=3, wait=LONG, fresh_enough=0)
+    assert done.value == "board 9"
+    assert counted.calls == 1

@@ -541,10 +541,9 @@ class Facilitator(Session):
             else:
                 label = "204 (unchanged)"
             run.stats.record(f"{endpoint} {label}", latency, response.status)
-            age = BOARD_AGE_RE.search(timing)
-            if response.status == 200 and age:
-                run.board_ages.append(int(age.group(1)) / 1000)
             if response.status == 200:
+                if age := BOARD_AGE_RE.search(timing):
+                    run.board_ages.append(int(age.group(1)) / 1000)
                 match = LIVE_RE.search(response.text)
                 if match:
                     live_path = html.unescape(match.group(1))

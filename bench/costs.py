@@ -73,11 +73,11 @@ def main(argv=None) -> int:
     from django.utils import timezone
 
     from bench import db
-    from discussions import services, timer
-    from discussions.facilitator_views import LIVE_PARTICIPANTS_PER_SECOND, LIVE_REDRAW_MAX_SECONDS
+    from discussions import participant_writes, timer
+    from discussions import results as counted
+    from discussions.hall import LIVE_PARTICIPANTS_PER_SECOND, LIVE_REDRAW_MAX_SECONDS
     from discussions.models import Discussion, MissingArea, Participant
-    from discussions.phone_views import COOKIE_SALT
-    from discussions.results import forget_kept
+    from discussions.participant_cookie import COOKIE_SALT
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
@@ -130,7 +130,7 @@ def main(argv=None) -> int:
 
     def dashboard_cold():
         cache.clear()
-        forget_kept()  # and this process's copies: cold means computed
+        counted.clear()  # and this process's results: cold means computed
         return facilitator.get(f"/f/d/{d}/live/?rev=0&state=running&vikt=deltagare", headers=htmx)
 
     g = participant.group_id
@@ -155,7 +155,7 @@ def main(argv=None) -> int:
     def write_at_every_table():
         order = [2, 4, 6] if next(counter) % 2 else [6, 4, 2]
         for someone in one_per_group:
-            services.save_ranking(someone, order, recommendations)
+            participant_writes.save_ranking(someone, order, recommendations)
 
     def dashboard_after_every_table():
         return facilitator.get(f"/f/d/{d}/live/?rev=0&state=running&vikt=deltagare", headers=htmx)
@@ -174,15 +174,15 @@ def main(argv=None) -> int:
     def busy_seconds():
         n = next(counter)
         for someone in pick.sample(people, round(6.5 * seconds)):
-            services.save_ranking(someone, pick.sample(range(1, 9), 3), recommendations)
+            participant_writes.save_ranking(someone, pick.sample(range(1, 9), 3), recommendations)
         for someone in pick.sample(people, 7 * seconds):
-            services.save_why(someone, f"Varför {n}")
+            participant_writes.save_why(someone, f"Varför {n}")
         for someone in pick.sample(people, 7 * seconds):
-            services.add_entry(someone, MissingArea, f"Område {n}")
+            participant_writes.add_entry(someone, MissingArea, f"Område {n}")
         for someone in pick.sample(people, round(6.5 * seconds)):
             entry_id = pick.choice([pk for pk, group in areas if group == someone.group_id])
             entry = MissingArea.objects.get(pk=entry_id)
-            services.endorse(someone, entry, want=bool(n % 2))
+            participant_writes.endorse(someone, entry, want=bool(n % 2))
 
     def dashboard_after_busy_seconds():
         return facilitator.get(f"/f/d/{d}/live/?rev=0&state=running&vikt=deltagare", headers=htmx)

@@ -17,10 +17,11 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.loadgen import Ledger
+from discussions import results
 from discussions.models import (
     ActivityEndorsement,
     ActivityProposal,
@@ -32,7 +33,6 @@ from discussions.models import (
     Ranking,
     Workshop,
 )
-from discussions.results import forget_kept
 from recommendations.models import RecommendationSet
 
 AFTER_END_TOLERANCE_SECONDS = 1.0
@@ -197,17 +197,10 @@ class DashboardTiming:
 def time_dashboard(discussion_id: int, repeat: int = 5) -> DashboardTiming:
     """Render the facilitator's dashboard in this process: its queries and its time.
 
-    Cold renders first: the cache and this process's copies (computed rankings,
-    each table's table, the dashboards) are cleared before each. Then the live case:
-    one table has changed since the last redraw (its revision is bumped), so that
-    table is computed and drawn again and the overall ranking recomputed. Counted
-    in the request, not in a background thread, so that every query is seen here.
+    Cold renders first: the cache and this process's results are cleared before
+    each. Then the live case: one table has changed since the last redraw (its
+    revision is bumped), so the results are counted again.
     """
-    with override_settings(DASHBOARD_IN_BACKGROUND=False):
-        return _time_dashboard(discussion_id, repeat)
-
-
-def _time_dashboard(discussion_id: int, repeat: int) -> DashboardTiming:
     discussion = Discussion.objects.get(pk=discussion_id)
     user = discussion.workshop.members.first()
     client = Client(SERVER_NAME="127.0.0.1")
@@ -216,7 +209,7 @@ def _time_dashboard(discussion_id: int, repeat: int) -> DashboardTiming:
     times, queries = [], 0
     for _ in range(repeat):
         cache.clear()
-        forget_kept()
+        results.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)

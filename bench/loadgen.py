@@ -38,7 +38,6 @@ from bench.client import Client, HTTPError, Response
 
 POLL_RE = re.compile(r'id="poll" hx-get="([^"]+)"')
 LIVE_RE = re.compile(r'id="live"[^>]*?hx-get="([^"]+)"')
-BOARD_AGE_RE = re.compile(r"board;dur=(\d+)")
 CSRF_INPUT_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 GROUP_RE = re.compile(r'name="group" value="(\d+)"')
 STATIC_RE = re.compile(r'(?:href|src)="(/static/[^"]+)"')
@@ -173,7 +172,6 @@ class Result:
     loop_lag_p99: float
     client_cpu_seconds: float
     skipped_endorsements: int
-    board_ages: list[float]  # per dashboard redraw: how old its numbers were, seconds
 
 
 class Session:
@@ -531,19 +529,9 @@ class Facilitator(Session):
             stats = run.stats.endpoints[endpoint]
             latency = stats.latencies.pop()
             stats.statuses[response.status] -= 1
-            # The dashboard's numbers are counted in the background: a 204 may say
-            # they are still being counted, a 200 how old the numbers it draws are.
-            timing = response.header("server-timing") or ""
-            if response.status == 200:
-                label = "200 (changed)"
-            elif "pending" in timing:
-                label = "204 (still counting)"
-            else:
-                label = "204 (unchanged)"
+            label = "200 (changed)" if response.status == 200 else "204 (unchanged)"
             run.stats.record(f"{endpoint} {label}", latency, response.status)
             if response.status == 200:
-                if age := BOARD_AGE_RE.search(timing):
-                    run.board_ages.append(int(age.group(1)) / 1000)
                 match = LIVE_RE.search(response.text)
                 if match:
                     live_path = html.unescape(match.group(1))
@@ -568,7 +556,6 @@ class Run:
         self.joined = 0
         self.skipped_endorsements = 0
         self.lags: list[float] = []
-        self.board_ages: list[float] = []
 
     def now(self) -> float:
         return time.perf_counter() - self.origin
@@ -678,7 +665,6 @@ async def run_scenario(scenario: Scenario, on_ready=None) -> Result:
         loop_lag_p99=percentile(run.lags, 99),
         client_cpu_seconds=cpu,
         skipped_endorsements=run.skipped_endorsements,
-        board_ages=run.board_ages,
     )
 
 

@@ -145,7 +145,8 @@ def unchanged_poll(room, participant_id: int) -> tuple[str, dict]:
     from django.utils.http import urlencode
 
     from discussions.models import Discussion, Participant
-    from discussions.phone_views import COOKIE_SALT, _mode
+    from discussions.participant_cookie import COOKIE_SALT
+    from discussions.phone_poll import mode as page_mode
 
     discussion = Discussion.objects.get(pk=room.discussion_id)
     group = Participant.objects.select_related("group").get(pk=participant_id).group
@@ -154,7 +155,7 @@ def unchanged_poll(room, participant_id: int) -> tuple[str, dict]:
     signed = HttpResponse()
     signed.set_signed_cookie(name, str(participant_id), salt=COOKIE_SALT)
     cookie = signed.cookies[name].value
-    mode = _mode(discussion, timezone.now())
+    mode = page_mode(discussion, timezone.now())
     query = {
         "mode": mode,
         "g": group.pk,
@@ -394,15 +395,6 @@ def print_report(report: dict) -> None:
         f"{statistics.median(d['http_ms']):.0f} ms median; queries (participants → queries): "
         f"{counts}"
     )
-    ages = r.get("board_ages") or []
-    if ages:
-        rows = report["endpoints"]
-        counting = sum(x["requests"] for x in rows if "still counting" in x["endpoint"])
-        print(
-            f"the dashboard's redraws drew numbers counted in the background "
-            f"{statistics.median(ages):.1f} s median, {loadgen.percentile(ages, 95):.1f} s p95, "
-            f'{max(ages):.1f} s at most before; polls answered "still counting": {counting}'
-        )
     mem = report["memory"]
     print(
         f"worker memory: max RSS {max(mem['max_rss_mib'], default=0):.0f} MiB "
@@ -595,7 +587,6 @@ def main(argv=None) -> int:
             "loop_lag_p99": result.loop_lag_p99,
             "loop_lag_max": result.loop_lag_max,
             "skipped_endorsements": result.skipped_endorsements,
-            "board_ages": result.board_ages,
         },
         "endpoints": endpoint_rows(stats),
         "throughput": {

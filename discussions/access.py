@@ -3,7 +3,7 @@ so nobody learns that another workshop (or its discussions) exists."""
 
 from django.http import Http404
 
-from discussions.models import Discussion, Workshop
+from discussions.models import Discussion, Group, Workshop
 
 
 def workshop_for_user(request, workshop_id) -> Workshop:
@@ -24,3 +24,15 @@ def discussion_for_user(request, discussion_id) -> Discussion:
     if discussion is None:
         raise Http404("no such discussion")
     return discussion
+
+
+def group_for_user(request, discussion_id, group_id) -> Group:
+    # discussion__pk, not discussion_id: Django turns an id past the database's integer
+    # range into "no match" only on a lookup of a key itself; on the foreign key column
+    # SQLite raises OverflowError (a 500) for /f/d/9223372036854775808/groups/1/delete/.
+    group = Group.objects.filter(
+        pk=group_id, discussion__pk=discussion_id, discussion__workshop__members=request.user
+    ).first()
+    if group is None:
+        raise Http404("no such group")
+    return group

@@ -1,4 +1,4 @@
-"""A path converter for database ids."""
+"""Database ids from URLs and forms."""
 
 
 class IdConverter:
@@ -15,3 +15,13 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(value)
+
+
+def id_or_none(raw) -> int | None:
+    """An id from a form field or a query parameter; anything else (text, zero, a
+    number past a 64-bit column) is None."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**62 else None

@@ -2,8 +2,9 @@
 
 Every view needs a login and works only on workshops the user is a member of;
 anything else is a 404, as on the facilitator's pages. Files are built in memory by
-discussions/export.py. Deleting is a confirmation page (GET, with counts) and a POST
-that needs the workshop's title typed in, so a stray click deletes nothing.
+discussions/export.py, the report's numbers come from results.of(). Deleting
+(discussions/deletion.py) is a confirmation page (GET, with counts) and a POST that
+needs the workshop's title typed in, so a stray click deletes nothing.
 """
 
 from django import forms
@@ -18,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from discussions import export, timer
+from discussions import deletion, export, results, timer
 from discussions.access import workshop_for_user
-from discussions.services import Refused
+from discussions.refused import Refused
 
 # --- Export -------------------------------------------------------------------------
 
@@ -29,12 +30,12 @@ def _export_page(request, workshop, *, error="", status=200):
     now = timezone.now()
     discussions = list(workshop.discussions.select_related("report_snapshot").order_by("pk"))
     for discussion in discussions:
-        discussion.running = timer.state(discussion.clock, now) in export.BUSY
+        discussion.running = timer.state(discussion.clock, now) in deletion.BUSY
         discussion.snapshot = getattr(discussion, "report_snapshot", None)
     context = {
         "workshop": workshop,
         "discussions": discussions,
-        "counts": export.counts(workshop),
+        "counts": deletion.counts(workshop),
         "error": error,
         "names": request.GET.get("namn") == "1",
     }
@@ -71,11 +72,14 @@ def download(request, workshop_id):
 def report(request, workshop_id):
     """The printable report; ?vikt=grupp weighs every group equally in the overall table."""
     workshop = workshop_for_user(request, workshop_id)
-    by_group = request.GET.get("vikt") == "grupp"
+    weighting = results.parse_weighting(request.GET.get("vikt"))
+    with export.consistent_read():
+        discussions = workshop.discussions.select_related("recommendation_set")
+        counted = [(d, results.of(d, weighting)) for d in discussions.order_by("created_at")]
     context = {
         "workshop": workshop,
-        "discussions": export.report(export.load(workshop), by_group=by_group),
-        "by_group": by_group,
+        "discussions": counted,
+        "by_group": weighting == results.GROUP,
         "printed_at": timezone.now(),
     }
     return render(request, "export/report.html", context)
@@ -123,8 +127,8 @@ def _confirm_page(request, workshop, what, form, *, error="", status=200):
         "what": what,
         "texts": DELETIONS[what],
         "form": form,
-        "counts": export.counts(workshop),
-        "busy": export.busy_discussions(workshop, now),
+        "counts": deletion.counts(workshop),
+        "busy": deletion.busy_discussions(workshop, now),
         "error": error,
     }
     return render(request, "export/confirm_delete.html", context, status=status)
@@ -137,7 +141,7 @@ def delete_participant_data(request, workshop_id):
     form = ConfirmForm(workshop, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            deleted = export.delete_participant_data(workshop)
+            deleted = deletion.delete_participant_data(workshop)
         except Refused as refused:
             return _confirm_page(
                 request,
@@ -168,7 +172,7 @@ def delete_workshop(request, workshop_id):
     form = ConfirmForm(workshop, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            export.delete_workshop(workshop)
+            deletion.delete_workshop(workshop)
         except Refused as refused:
             return _confirm_page(
                 request, workshop, "workshop", form, error=refused.message, status=refused.status

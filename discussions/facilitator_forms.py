@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from discussions.control import MAX_TABLES
+from discussions.facilitator_writes import MAX_TABLES
 from discussions.models import NAME_MAX, Discussion, Ranking, Workshop
 
 MAX_MINUTES = 240

@@ -1,31 +1,33 @@
-"""The facilitator's side, under /f/ (see facilitator_views.py)."""
+"""The facilitator's side, under /f/: set-up (setup_views.py) and the discussion's
+controls, projector and dashboard (facilitator_views.py)."""
 
 from django.urls import path
 
 from discussions import facilitator_views as views
+from discussions import setup_views
 
 app_name = "facilitator"
 
 urlpatterns = [
-    path("", views.workshop_list, name="workshops"),
-    path("new/", views.workshop_create, name="workshop_create"),
-    path("w/<id:workshop_id>/", views.workshop_detail, name="workshop"),
-    path("w/<id:workshop_id>/edit/", views.workshop_edit, name="workshop_edit"),
-    path("w/<id:workshop_id>/invite/", views.workshop_invite, name="workshop_invite"),
-    path("w/<id:workshop_id>/new/", views.discussion_create, name="discussion_create"),
+    path("", setup_views.workshop_list, name="workshops"),
+    path("new/", setup_views.workshop_create, name="workshop_create"),
+    path("w/<id:workshop_id>/", setup_views.workshop_detail, name="workshop"),
+    path("w/<id:workshop_id>/edit/", setup_views.workshop_edit, name="workshop_edit"),
+    path("w/<id:workshop_id>/invite/", setup_views.workshop_invite, name="workshop_invite"),
+    path("w/<id:workshop_id>/new/", setup_views.discussion_create, name="discussion_create"),
     path("d/<id:discussion_id>/", views.dashboard, name="dashboard"),
     path("d/<id:discussion_id>/live/", views.dashboard_live, name="dashboard_live"),
-    path("d/<id:discussion_id>/edit/", views.discussion_edit, name="discussion_edit"),
-    path("d/<id:discussion_id>/groups/", views.groups, name="groups"),
-    path("d/<id:discussion_id>/groups/new/", views.groups_create, name="groups_create"),
+    path("d/<id:discussion_id>/edit/", setup_views.discussion_edit, name="discussion_edit"),
+    path("d/<id:discussion_id>/groups/", setup_views.groups, name="groups"),
+    path("d/<id:discussion_id>/groups/new/", setup_views.groups_create, name="groups_create"),
     path(
         "d/<id:discussion_id>/groups/<id:group_id>/rename/",
-        views.group_rename,
+        setup_views.group_rename,
         name="group_rename",
     ),
     path(
         "d/<id:discussion_id>/groups/<id:group_id>/delete/",
-        views.group_delete,
+        setup_views.group_delete,
         name="group_delete",
     ),
     path("d/<id:discussion_id>/projector/", views.projector, name="projector"),

@@ -1,26 +1,28 @@
-"""The facilitator's side: set-up, the projector, the live dashboard and moderation.
+"""The facilitator during the discussion: the controls, the projector, the live
+dashboard and moderation. (Set-up is setup_views.py.)
 
 Every view needs a login and works only on workshops the user is a member of;
-anything else is a 404, so nobody learns which other workshops exist. Controls
-are POST forms that redirect back (303) without JavaScript; with htmx they answer
-204 and tell the page to poll at once (HX-Trigger), and a refusal answers 4xx
-with the reason as text.
+anything else is a 404. Controls are POST forms that redirect back (303) without
+JavaScript; with htmx they answer 204 and tell the page to poll at once
+(HX-Trigger), and a refusal answers 4xx with the reason as text.
 
-Live regions poll every POLL_SECONDS with the revision and timer state they show.
-When both are unchanged the answer is 204 after one query, no aggregation. In a
-big hall the participants' changes wait a few seconds before a redraw (LIVE_...),
-and the dashboard's numbers are counted in the background (LIVE_BOARD_WAIT_SECONDS).
+The live regions poll every two seconds with the revision and clock they show and
+answer 204 after one query when neither changed (`_change`). The clock and the
+facilitator's own changes are drawn at once; the participants' answers once they
+are counted, one poll later, and in a big hall after a wait of a few seconds
+(discussions/hall.py). Every number comes from results.of().
 """
 
 import difflib
+import enum
 from urllib.parse import urlencode
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -29,91 +31,42 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from discussions import control, phone_views, results, timer
-from discussions.access import discussion_for_user, workshop_for_user
-from discussions.facilitator_forms import (
-    DiscussionForm,
-    GroupNameForm,
-    InviteForm,
-    TablesForm,
-    WorkshopForm,
-)
-from discussions.models import ActivityProposal, Discussion, Group, MissingArea
-from discussions.services import Refused
+from discussions import after_answer, facilitator_writes, hall, results, timer
+from discussions.access import discussion_for_user
+from discussions.converters import id_or_none
+from discussions.locks import CLOCK_FIELDS
+from discussions.models import ENTRY_MODELS, Discussion
+from discussions.refused import Refused
 
-POLL_SECONDS = 2
-# In a hall of thousands some table writes every second, so the dashboard would
-# redraw on every poll, and at 2,000 participants a redraw is a fifth of a second
-# of one core, during which that worker's other requests (the phones') wait for
-# the interpreter. So participants' changes wait participants / LIVE_PARTICIPANTS_
-# PER_SECOND seconds (at most LIVE_REDRAW_MAX_SECONDS) before a redraw: a workshop
-# of 40 sees every poll, a hall of 2,000 every 10 s. The facilitator's own actions
-# and the clock show at once.
-LIVE_PARTICIPANTS_PER_SECOND = 200
-LIVE_REDRAW_MAX_SECONDS = 10
-# The dashboard's numbers are counted in the background (results.newest_dashboard),
-# and a poll for the participants' answers waits for them this long; if they are
-# not ready, it answers "nothing new" and the next one, two seconds on, draws them.
-# The clock and the facilitator's own changes wait for their redraw.
-LIVE_BOARD_WAIT_SECONDS = 0.1
-# In a big hall the poll before the redraw is due starts the count (SOON), and the
-# redraw takes it if it is no older than this: the hall's numbers two seconds old,
-# not the whole wait's, and no poll kept waiting for the count.
-LIVE_BOARD_FRESH_SECONDS = POLL_SECONDS + 1
-# What a live poll finds changed (_change).
-NOTHING, SOON, ANSWERS, SHOWN_STATE = "nothing", "soon", "answers", "shown state"
 # The last minute shows in the warning colour, on the projector as on the phones.
 LOW_SECONDS = 60
+# A conference writes hundreds of texts; the dashboard shows the first few of each
+# list unless asked for all.
 LIST_LIMIT = 15
 WHY_LIMIT = 4
 # At most this many groups named in a live poll's `open` (more are ignored).
 MAX_OPEN_GROUPS = 200
-ENTRY_KINDS = {"area": MissingArea, "activity": ActivityProposal}
 STATE_LABELS = {
     timer.State.NOT_STARTED: gettext_lazy("Inte startad"),
     timer.State.RUNNING: gettext_lazy("Pågår"),
     timer.State.PAUSED: gettext_lazy("Pausad"),
     timer.State.ENDED: gettext_lazy("Tiden är ute"),
 }
-# Where a control sends a browser without JavaScript back to: a name, never a
-# URL from the form, so the redirect cannot be pointed elsewhere.
+# Where a control sends a browser without JavaScript back to: a name, never a URL
+# from the form, so the redirect cannot be pointed elsewhere.
 BACK = {
     "dashboard": "facilitator:dashboard",
     "projector": "facilitator:projector",
     "results": "facilitator:projector_results",
     "groups": "facilitator:groups",
 }
-TIMER_FIELDS = ("duration_seconds", "started_at", "paused_at", "paused_seconds", "ended_at")
-
-
-# --- Access -------------------------------------------------------------------------
-
-
-def _group_for_user(request, discussion_id, group_id) -> Group:
-    # discussion__pk, not discussion_id: Django turns an id past the database's integer
-    # range into "no match" only on a lookup of a key itself; on the foreign key column
-    # SQLite raises OverflowError (a 500) for /f/d/9223372036854775808/groups/1/delete/.
-    group = Group.objects.filter(
-        pk=group_id, discussion__pk=discussion_id, discussion__workshop__members=request.user
-    ).first()
-    if group is None:
-        raise Http404("no such group")
-    return group
 
 
 def _entry_model(kind):
-    model = ENTRY_KINDS.get(kind)
+    model = ENTRY_MODELS.get(kind)
     if model is None:
         raise Http404("unknown kind")
     return model
-
-
-def _int_or_none(raw) -> int | None:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**62 else None
 
 
 # --- Answers to controls ------------------------------------------------------------
@@ -140,183 +93,6 @@ def _refused(request, discussion_id, refused: Refused):
     return render(request, "facilitator/refused.html", context, status=refused.status)
 
 
-# --- Set-up -------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def workshop_list(request):
-    workshops = request.user.workshops.annotate(n_discussions=Count("discussions"))
-    return render(request, "facilitator/workshop_list.html", {"workshops": workshops})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def workshop_create(request):
-    form = WorkshopForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        # Together: a workshop without its creator would be one nobody can open.
-        with transaction.atomic():
-            workshop = form.save()
-            workshop.members.add(request.user)
-        return HttpResponseRedirect(reverse("facilitator:workshop", args=[workshop.pk]), status=303)
-    status = 400 if form.errors else 200
-    return render(
-        request, "facilitator/workshop_form.html", {"form": form, "workshop": None}, status=status
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def workshop_edit(request, workshop_id):
-    workshop = workshop_for_user(request, workshop_id)
-    form = WorkshopForm(request.POST or None, instance=workshop)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return HttpResponseRedirect(reverse("facilitator:workshop", args=[workshop.pk]), status=303)
-    status = 400 if form.errors else 200
-    context = {"form": form, "workshop": workshop}
-    return render(request, "facilitator/workshop_form.html", context, status=status)
-
-
-def _workshop_page(request, workshop, invite_form=None, status=200):
-    discussions = list(
-        workshop.discussions.annotate(
-            n_groups=Count("groups", distinct=True),
-            n_participants=Count("participants", distinct=True),
-        ).order_by("created_at")
-    )
-    now = timezone.now()
-    for discussion in discussions:
-        discussion.state_label = STATE_LABELS[timer.state(discussion.clock, now)]
-    context = {
-        "workshop": workshop,
-        "discussions": discussions,
-        "members": workshop.members.order_by("username"),
-        "invite_form": invite_form or InviteForm(),
-    }
-    return render(request, "facilitator/workshop_detail.html", context, status=status)
-
-
-@login_required
-@require_GET
-def workshop_detail(request, workshop_id):
-    return _workshop_page(request, workshop_for_user(request, workshop_id))
-
-
-@login_required
-@require_POST
-def workshop_invite(request, workshop_id):
-    workshop = workshop_for_user(request, workshop_id)
-    form = InviteForm(request.POST)
-    if not form.is_valid():
-        return _workshop_page(request, workshop, invite_form=form, status=400)
-    workshop.members.add(form.cleaned_data["user"])
-    return HttpResponseRedirect(reverse("facilitator:workshop", args=[workshop.pk]), status=303)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def discussion_create(request, workshop_id):
-    workshop = workshop_for_user(request, workshop_id)
-    form = DiscussionForm(
-        request.POST or None,
-        instance=Discussion(workshop=workshop, recommendation_set=workshop.recommendation_set),
-        initial={"title": _("Gruppdiskussion")},
-    )
-    if request.method == "POST" and form.is_valid():
-        discussion = form.save()
-        # Next step: the tables people will pick from.
-        return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion.pk]), status=303)
-    status = 400 if form.errors else 200
-    context = {"form": form, "workshop": workshop, "discussion": None}
-    return render(request, "facilitator/discussion_form.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def discussion_edit(request, discussion_id):
-    discussion = discussion_for_user(request, discussion_id)
-    form = DiscussionForm(request.POST or None, instance=discussion)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        # Question texts and the clock show on every phone.
-        Discussion.bump_revision(discussion.pk)
-        return HttpResponseRedirect(
-            reverse("facilitator:dashboard", args=[discussion.pk]), status=303
-        )
-    status = 400 if form.errors else 200
-    context = {"form": form, "workshop": discussion.workshop, "discussion": discussion}
-    return render(request, "facilitator/discussion_form.html", context, status=status)
-
-
-def _groups_page(request, discussion, *, tables_form=None, rename=None, error="", status=200):
-    groups = list(discussion.groups.annotate(n_participants=Count("participants")))
-    for group in groups:
-        form = (rename or {}).get(group.pk)  # a refused rename: show what was typed, and why
-        if form is not None:
-            group.typed_name = form.data.get("name", "")
-            group.rename_errors = form.errors.get("name", [])
-    context = {
-        "discussion": discussion,
-        "workshop": discussion.workshop,
-        "groups": groups,
-        "tables_form": tables_form or TablesForm(),
-        "error": error,
-    }
-    return render(request, "facilitator/groups.html", context, status=status)
-
-
-@login_required
-@require_GET
-def groups(request, discussion_id):
-    return _groups_page(request, discussion_for_user(request, discussion_id))
-
-
-@login_required
-@require_POST
-def groups_create(request, discussion_id):
-    discussion = discussion_for_user(request, discussion_id)
-    form = TablesForm(request.POST)
-    if not form.is_valid():
-        return _groups_page(request, discussion, tables_form=form, status=400)
-    try:
-        control.create_tables(discussion, form.cleaned_data["count"])
-    except Refused as refused:
-        return _groups_page(request, discussion, error=refused.message, status=refused.status)
-    return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion.pk]), status=303)
-
-
-@login_required
-@require_POST
-def group_rename(request, discussion_id, group_id):
-    group = _group_for_user(request, discussion_id, group_id)
-    form = GroupNameForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            control.rename_group(group, form.cleaned_data["name"])
-        except Refused as refused:
-            form.add_error("name", refused.message)
-            status = refused.status
-    if form.errors:
-        discussion = discussion_for_user(request, discussion_id)
-        return _groups_page(request, discussion, rename={group.pk: form}, status=status)
-    return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion_id]), status=303)
-
-
-@login_required
-@require_POST
-def group_delete(request, discussion_id, group_id):
-    group = _group_for_user(request, discussion_id, group_id)
-    try:
-        control.delete_group(group)
-    except Refused as refused:
-        discussion = discussion_for_user(request, discussion_id)
-        return _groups_page(request, discussion, error=refused.message, status=refused.status)
-    return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion_id]), status=303)
-
-
 # --- Timer, reveal, moderation ------------------------------------------------------
 
 
@@ -326,7 +102,7 @@ def group_delete(request, discussion_id, group_id):
 def timer_control(request, discussion_id, action):
     discussion = discussion_for_user(request, discussion_id)
     try:
-        control.run_timer(discussion.pk, action)
+        facilitator_writes.run_timer(discussion.pk, action)
     except Refused as refused:
         return _refused(request, discussion.pk, refused)
     return _done(request, discussion.pk)
@@ -340,7 +116,7 @@ def reveal(request, discussion_id):
     wanted = request.POST.get("reveal")
     if wanted not in ("0", "1"):
         return _refused(request, discussion.pk, Refused(_("Ogiltig begäran.")))
-    control.reveal_results(discussion.pk, wanted == "1")
+    facilitator_writes.reveal_results(discussion.pk, wanted == "1")
     return _done(request, discussion.pk)
 
 
@@ -354,7 +130,7 @@ def entry_hide(request, discussion_id, kind, pk):
     try:
         if wanted not in ("0", "1"):
             raise Refused(_("Ogiltig begäran."))
-        control.set_hidden(model, discussion.pk, pk, wanted == "1")
+        facilitator_writes.set_hidden(model, discussion.pk, pk, wanted == "1")
     except Refused as refused:
         return _refused(request, discussion.pk, refused)
     return _done(request, discussion.pk)
@@ -370,11 +146,11 @@ def entry_merge(request, discussion_id, kind, pk):
     if source is None:
         raise Http404("no such entry")
     if request.method == "POST":
-        target_id = _int_or_none(request.POST.get("into"))
+        target_id = id_or_none(request.POST.get("into"))
         try:
             if target_id is None:
                 raise Refused(_("Välj vilket inlägg det ska slås ihop med."))
-            control.merge(model, discussion.pk, source.pk, target_id)
+            facilitator_writes.merge(model, discussion.pk, source.pk, target_id)
         except Refused as refused:
             return _refused(request, discussion.pk, refused)
         return _done(request, discussion.pk)
@@ -423,42 +199,42 @@ def _timer_context(discussion, now) -> dict:
     }
 
 
-def _poll_url(name, discussion, state, now, revision=None, **params) -> str:
-    """`revision`: the live revision the page shows, when older than the discussion's."""
+def _live_context(discussion, name, revision, **params) -> dict:
+    """The clock, and the URL the live region polls with what it shows: the live
+    revision of what it draws (`revision`), the clock's state, the facilitator's own
+    revision, when it was drawn and how long the participants' answers may wait."""
+    now = timezone.now()
+    timer_context = _timer_context(discussion, now)
     query = {
-        "rev": discussion.live_revision if revision is None else revision,
-        "state": state,
-        # The facilitator's own revision, when it was drawn and how long the
-        # participants' changes may wait: see LIVE_PARTICIPANTS_PER_SECOND.
+        "rev": revision,
+        "state": timer_context["state"],
         "drev": discussion.revision,
         "at": int(now.timestamp()),
-        "w": _live_wait(discussion),
+        "w": hall.screen_wait(discussion.pk),
         **params,
     }
-    return f"{reverse(name, args=[discussion.pk])}?{urlencode(query)}"
+    return {
+        "discussion": discussion,
+        "workshop": discussion.workshop,
+        "timer": timer_context,
+        "poll_url": f"{reverse(name, args=[discussion.pk])}?{urlencode(query)}",
+        "poll_seconds": hall.SCREEN_POLL_SECONDS,
+    }
 
 
-def _live_wait(discussion) -> int:
-    participants = phone_views.hall_size(discussion)
-    return min(LIVE_REDRAW_MAX_SECONDS, participants // LIVE_PARTICIPANTS_PER_SECOND)
+class Change(enum.Enum):
+    """What a live region's poll finds changed since its page was drawn."""
+
+    NOTHING = "nothing"  # or only the participants' answers, in a big hall's wait
+    ANSWERS = "answers"  # the participants' answers: drawn once counted
+    SHOWN = "shown"  # the clock's state or the facilitator's own change: drawn now
 
 
-def _unchanged(request, discussion_id) -> bool:
-    return _change(request, discussion_id) in (NOTHING, SOON)
-
-
-def _change(request, discussion_id) -> str:
-    """The fast path of every poll: one query, no aggregation. What changed since
-    the poll's page was drawn: NOTHING to draw (yet: SOON, at the next poll), the
-    participants' ANSWERS, or the SHOWN_STATE (the clock, or the facilitator's own
-    changes), which shows at once.
-
-    The answer changes when the revision does, and also when time runs out on its
-    own (no write, so no new revision): hence the timer state in the URL too. In a
-    big hall a change by participants alone waits for the wait in the URL.
-    """
+def _change(request, discussion_id) -> Change:
+    """The poll's one query, no counting. The clock's state is in the poll's URL as
+    well as the revision: time runs out on its own, without a write."""
     row = (
-        Discussion.with_live_revision(Discussion.objects.only("revision", *TIMER_FIELDS))
+        Discussion.with_live_revision(Discussion.objects.only("revision", *CLOCK_FIELDS))
         .filter(pk=discussion_id, workshop__members=request.user)
         .first()
     )
@@ -466,55 +242,26 @@ def _change(request, discussion_id) -> str:
         raise Http404("no such discussion")
     now = timezone.now()
     if request.GET.get("state") != timer.state(row.clock, now).value:
-        return SHOWN_STATE
+        return Change.SHOWN
     if request.GET.get("rev") == str(row.live_revision):
-        return NOTHING
+        return Change.NOTHING
     if request.GET.get("drev") != str(row.revision):
-        return SHOWN_STATE  # the facilitator changed something: show it at once
-    drawn_at = _int_param(request.GET.get("at"))
-    wait = min(LIVE_REDRAW_MAX_SECONDS, _int_param(request.GET.get("w")))
-    waited = now.timestamp() - drawn_at
-    if wait > POLL_SECONDS and waited < wait:
-        return SOON if waited + POLL_SECONDS >= wait else NOTHING
-    return ANSWERS
+        return Change.SHOWN
+    drawn_at = id_or_none(request.GET.get("at")) or 0
+    wait = min(hall.LIVE_REDRAW_MAX_SECONDS, id_or_none(request.GET.get("w")) or 0)
+    if hall.waited_enough(drawn_at, wait, hall.SCREEN_POLL_SECONDS, now.timestamp()):
+        return Change.ANSWERS
+    return Change.NOTHING
 
 
-def _int_param(raw) -> int:
-    """A small non-negative integer from the URL; anything else is 0."""
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
-
-
-def _no_change():
-    return HttpResponse(status=204)
-
-
-def _live_context(discussion, name, revision=None, **params) -> dict:
-    now = timezone.now()
-    timer_context = _timer_context(discussion, now)
-    poll_url = _poll_url(name, discussion, timer_context["state"], now, revision, **params)
-    return {
-        "discussion": discussion,
-        "workshop": discussion.workshop,
-        "timer": timer_context,
-        "poll_url": poll_url,
-        "poll_seconds": POLL_SECONDS,
-    }
-
-
-def _projector_context(request, discussion) -> dict:
-    context = _live_context(discussion, "facilitator:projector_live")
-    groups = list(
-        discussion.groups.annotate(
-            joined=Count("participants"),
-            answered=Count("participants", filter=Q(participants__ranked_at__isnull=False)),
-        )
-    )
-    context.update(
-        groups=groups,
-        joined=sum(g.joined for g in groups),
-        answered=sum(g.answered for g in groups),
-    )
-    return context
+def _live_results(request, discussion, change: Change, weighting=results.PARTICIPANT):
+    """The results a live region draws, or None when there are none newer than it
+    shows: the participants' answers are drawn once counted, which happens after the
+    poll that found them is answered (results.of), so no poll waits for a count."""
+    counted = results.of(discussion, weighting, or_kept=change is Change.ANSWERS)
+    if change is Change.ANSWERS and str(counted.revision) == request.GET.get("rev"):
+        return None
+    return counted
 
 
 def _qr_svg(url: str) -> str:
@@ -524,11 +271,17 @@ def _qr_svg(url: str) -> str:
     return mark_safe(qr.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code"))
 
 
+def _projector_context(discussion, counted) -> dict:
+    context = _live_context(discussion, "facilitator:projector_live", counted.revision)
+    context["results"] = counted
+    return context
+
+
 @login_required
 @require_GET
 def projector(request, discussion_id):
     discussion = discussion_for_user(request, discussion_id)
-    context = _projector_context(request, discussion)
+    context = _projector_context(discussion, results.of(discussion))
     join_url = request.build_absolute_uri(discussion.get_join_url())
     context.update(
         join_url=join_url,
@@ -541,20 +294,27 @@ def projector(request, discussion_id):
 @login_required
 @require_GET
 def projector_live(request, discussion_id):
-    if _unchanged(request, discussion_id):
-        return _no_change()
+    change = _change(request, discussion_id)
+    if change is Change.NOTHING:
+        return HttpResponse(status=204)
     discussion = discussion_for_user(request, discussion_id)
-    context = _projector_context(request, discussion)
+    counted = _live_results(request, discussion, change)
+    if counted is None:
+        return HttpResponse(status=204)
+    context = _projector_context(discussion, counted)
     return render(request, "facilitator/projector.html#live", context)
 
 
-def _results_context(request, discussion) -> dict:
-    weighting = results.parse_weighting(request.GET.get("vikt"))
-    context = _live_context(discussion, "facilitator:projector_results_live", vikt=weighting)
-    context["weighting"] = weighting
-    if discussion.results_revealed:
-        # Results stay off the projector until revealed, so no group is swayed.
-        context["rankings"] = results.rankings(discussion, weighting)
+def _results_context(discussion, counted) -> dict:
+    context = _live_context(
+        discussion,
+        "facilitator:projector_results_live",
+        counted.revision,
+        vikt=counted.weighting,
+    )
+    # Results stay off the projector until revealed, so no group is swayed.
+    revealed = counted if discussion.results_revealed else None
+    context.update(weighting=counted.weighting, results=revealed)
     return context
 
 
@@ -562,75 +322,69 @@ def _results_context(request, discussion) -> dict:
 @require_GET
 def projector_results(request, discussion_id):
     discussion = discussion_for_user(request, discussion_id)
-    return render(
-        request, "facilitator/projector_results.html", _results_context(request, discussion)
-    )
+    weighting = results.parse_weighting(request.GET.get("vikt"))
+    context = _results_context(discussion, results.of(discussion, weighting))
+    return render(request, "facilitator/projector_results.html", context)
 
 
 @login_required
 @require_GET
 def projector_results_live(request, discussion_id):
-    if _unchanged(request, discussion_id):
-        return _no_change()
+    change = _change(request, discussion_id)
+    if change is Change.NOTHING:
+        return HttpResponse(status=204)
     discussion = discussion_for_user(request, discussion_id)
-    return render(
-        request,
-        "facilitator/projector_results.html#live",
-        _results_context(request, discussion),
-    )
+    weighting = results.parse_weighting(request.GET.get("vikt"))
+    counted = _live_results(request, discussion, change, weighting)
+    if counted is None:
+        return HttpResponse(status=204)
+    context = _results_context(discussion, counted)
+    return render(request, "facilitator/projector_results.html#live", context)
 
 
 def _open_groups(request) -> frozenset[int]:
-    """The groups whose tables the dashboard's live poll asks for: `open=12,15`,
-    sent by facilitator.js for the groups the facilitator has opened. Anything that
-    is not a group id is ignored."""
+    """The groups whose tables the dashboard's live poll asks for: `open=12,15`, sent
+    by facilitator.js for the groups the facilitator has opened; anything that is
+    not a group id is ignored."""
     ids = request.GET.get("open", "").split(",", MAX_OPEN_GROUPS)[:MAX_OPEN_GROUPS]
-    return frozenset(_int_param(raw) for raw in ids) - {0}
+    return frozenset(id_or_none(raw) for raw in ids) - {None}
 
 
-def _dashboard_context(request, discussion, opened=None, board=None) -> dict:
-    """`opened`: the groups whose tables to draw; None (the whole page) draws all.
-    `board`: the results.newest_dashboard to draw; None computes it now."""
-    weighting, show_all = _board_params(request)
-    if board is None:
-        board = results.newest_dashboard(discussion, weighting, _board_limit(show_all))
+def _dashboard_context(request, discussion, counted, opened=None) -> dict:
+    """`opened`: the groups whose tables to draw (the rest closed); None: all."""
+    weighting = counted.weighting
+    show_all = request.GET.get("alla") == "1"
     params = {"vikt": weighting, **({"alla": "1"} if show_all else {})}
-    context = _live_context(discussion, "facilitator:dashboard_live", board.revision, **params)
+    context = _live_context(discussion, "facilitator:dashboard_live", counted.revision, **params)
+    entry_urls = {
+        kind: reverse("facilitator:entry_hide", args=[discussion.pk, kind, 1]).removesuffix(
+            "1/hide/"
+        )
+        for kind in ENTRY_MODELS
+    }
     context.update(
+        results=counted,
         weighting=weighting,
         weightings=results.WEIGHTINGS,
         opened=opened,
-        board=board.value,
+        opened_key="all" if opened is None else ",".join(map(str, sorted(opened))),
         show_all=show_all,
-        why_limit=WHY_LIMIT,
+        list_limit=None if show_all else LIST_LIMIT,
+        list_cut=":" if show_all else f":{LIST_LIMIT}",
         why_cut=":" if show_all else f":{WHY_LIMIT}",
         all_url="?" + urlencode({"vikt": weighting, "alla": "1"}),
-        entry_urls={kind: _entry_url_prefix(discussion, kind) for kind in ENTRY_KINDS},
+        entry_urls=entry_urls,  # /f/d/ID/KIND/: an entry's hide/ and merge/ follow its id
     )
     return context
-
-
-def _board_params(request) -> tuple[str, bool]:
-    return results.parse_weighting(request.GET.get("vikt")), request.GET.get("alla") == "1"
-
-
-def _board_limit(show_all: bool) -> int | None:
-    # A conference writes hundreds of texts; the page that re-renders on every
-    # change shows the first LIST_LIMIT of each list unless asked for all.
-    return None if show_all else LIST_LIMIT
-
-
-def _entry_url_prefix(discussion, kind: str) -> str:
-    """/f/d/ID/KIND/: an entry's hide/ and merge/ follow its id."""
-    url = reverse("facilitator:entry_hide", args=[discussion.pk, kind, 1])
-    return url.removesuffix("1/hide/")
 
 
 @login_required
 @require_GET
 def dashboard(request, discussion_id):
     discussion = discussion_for_user(request, discussion_id)
-    return render(request, "facilitator/dashboard.html", _dashboard_context(request, discussion))
+    counted = results.of(discussion, request.GET.get("vikt"))
+    context = _dashboard_context(request, discussion, counted)
+    return render(request, "facilitator/dashboard.html", context)
 
 
 @login_required
@@ -638,35 +392,23 @@ def dashboard(request, discussion_id):
 def dashboard_live(request, discussion_id):
     # `fresh`: the facilitator just opened a group that was drawn closed, so its
     # table is wanted now, not when the revision next changes.
-    change = SHOWN_STATE if "fresh" in request.GET else _change(request, discussion_id)
-    if change is NOTHING:
-        return _no_change()
+    change = Change.SHOWN if "fresh" in request.GET else _change(request, discussion_id)
+    if change is Change.NOTHING:
+        return HttpResponse(status=204)
     discussion = discussion_for_user(request, discussion_id)
-    weighting, show_all = _board_params(request)
-    if change is SOON:
-        results.start_dashboard(discussion, weighting, _board_limit(show_all))
-        return _no_change()
-    answers = change is ANSWERS
-    try:
-        board = results.newest_dashboard(
-            discussion,
-            weighting,
-            _board_limit(show_all),
-            shown=_int_param(request.GET.get("rev")),
-            wait=LIVE_BOARD_WAIT_SECONDS if answers else None,
-            fresh_enough=LIVE_BOARD_FRESH_SECONDS if answers else 0,
-        )
-    except Discussion.DoesNotExist:  # deleted meanwhile, by another member
-        raise Http404("no such discussion") from None
-    # How old the numbers drawn are, for the browser's developer tools and the
-    # benchmark (bench/loadgen.py): "pending" when they are still being counted.
-    if board is None:
-        response = _no_change()
-        response["Server-Timing"] = 'board;desc="pending"'
-        return response
-    # A busy hall's redraw drew forty groups' tables that were nearly all closed:
-    # the poll draws only those the facilitator has open (the rest as a summary).
-    context = _dashboard_context(request, discussion, _open_groups(request), board)
-    response = render(request, "facilitator/dashboard.html#live", context)
-    response["Server-Timing"] = f"board;dur={board.age() * 1000:.0f}"
-    return response
+    # A busy hall's redraw drew forty groups' tables that were nearly all closed: the
+    # poll draws only those the facilitator has open (the rest as a summary).
+    opened = _open_groups(request)
+    counted = _live_results(request, discussion, change, request.GET.get("vikt"))
+    if counted is None:
+        # The new answers are counted once this answer is out (results.of); then draw
+        # them too, so that the next poll finds the board drawn (dashboard.html).
+        def draw():
+            counted = results.of(discussion, request.GET.get("vikt"))
+            context = _dashboard_context(request, discussion, counted, opened)
+            render_to_string("facilitator/dashboard.html#live", context, request)
+
+        after_answer.later(("board", discussion.pk, request.get_full_path()), draw)
+        return HttpResponse(status=204)
+    context = _dashboard_context(request, discussion, counted, opened)
+    return render(request, "facilitator/dashboard.html#live", context)

@@ -1,5 +1,8 @@
 """Workshops, their timed discussions, the groups at the tables, and what people submit.
 
+All of the app's models in one module, as Django has them, past 400 lines: half of
+it is the constraints and why they are there.
+
 Integrity lives in the database: a ranking can never hold a recommendation or a
 position twice, nobody endorses the same entry twice, and two open discussions
 never share a join code. The views check the rest (a participant's group belongs
@@ -444,6 +447,11 @@ class ActivityEndorsement(models.Model):
 
     def __str__(self):
         return f"+1 {self.participant_id} → {self.entry_id}"
+
+
+# The two kinds of entry by their name in URLs, and each kind's +1s.
+ENTRY_MODELS = {"area": MissingArea, "activity": ActivityProposal}
+ENDORSEMENT_MODELS = {MissingArea: MissingAreaEndorsement, ActivityProposal: ActivityEndorsement}
 
 
 class ReportSnapshot(models.Model):

@@ -1,117 +1,106 @@
-"""The lists of missing areas and activities on a phone.
+"""The lists of missing areas and activities on a phone: its table's entries, and
+its own from a table it left, each with its +1s and whether this phone gave one.
+Hidden entries and those merged into another are not shown.
 
-Every phone at a table shows the same entries; only the few that phone wrote or
-+1'd look different on it. In a hall where a table of fifty has a hundred entries
-and some table changes every second, its lists are redrawn on many phones, and
-answer every write to them. A row's drawing depends only on a few values (its
-text, its count, whether it is this phone's or +1'd by it, whether the time is
-open, the language), so each process keeps rows drawn under exactly those values
-and a redraw draws only rows it has not seen in that state: one query per list,
-and a few rows of template at most. Nothing can be stale: whatever would change a
-row is in its key.
+A phone redraws both lists on every poll that finds its table changed and after
+each of its own writes: some 40,000 lists of fifty to a hundred rows in the
+2,000-phone benchmark, its largest cost after the polls themselves. So this module
+does two things the rest of the read side leaves to Django, each measured
+(bench/RESULTS.md):
 
-A kept row cannot carry a CSRF token (each browser has its own), so its forms carry
-CSRF_SLOT and the phone's own token replaces it.
+- its query is written in SQL: through the ORM the same statement cost 3.1 ms of the
+  app server's CPU to build and read, through a cursor 0.24 ms (94 entries);
+  tests/test_phone.py checks it against the same question asked of the ORM;
+- each row (templates/discussions/phone_entry.html) is drawn once per process and
+  kept under everything its drawing depends on, a list's rows fetched with one
+  get_many: a {% cache %} tag around each row cost 29 µs a row, as much again as
+  the rest of the list.
 """
 
 import functools
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db import connection
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from discussions.models import ActivityProposal, Participant
-from discussions.services import ENDORSEMENT_MODELS, ENTRY_MODELS
+from discussions.models import ENDORSEMENT_MODELS, ENTRY_MODELS, ActivityProposal
 from recommendations.models import Recommendation
 
-SEPARATOR = "<!-- /entry -->\n"
-# NUL cannot occur in anything a person typed (services.clean_text refuses control
-# characters), so only the slots are replaced.
-CSRF_SLOT = "\x00csrf\x00"
-# Rows kept per process: a bound, not an LRU. A hall of 2,000 writes some 4,000
-# entries; each is kept in the few states it passes through (its count rising).
-MAX_KEPT_ROWS = 50_000
-_kept_rows: dict[tuple, str] = {}
+ROW_SECONDS = 600
+PARTS = {"area": "areas", "activity": "activities"}  # the parts of phone.html
 
 
-@dataclass(frozen=True)
-class DrawnList:
-    html: SafeString  # the <li> rows, ready to go inside the list's <ul>
-    count: int
+@dataclass(frozen=True, slots=True)
+class Item:
+    pk: int
+    text: str
+    endorsements: int
+    endorsed: bool  # by this phone
+    mine: bool
+    rec_number: int | None  # an activity's recommendation
+
+    @property
+    def drawn_as(self) -> str:
+        """Everything its row's drawing depends on, for the row's cache key."""
+        flags = f"{self.endorsed:d}{self.mine:d}"
+        return f"{self.pk}/{self.endorsements}/{flags}/{self.rec_number}/{self.text}"
 
 
-def draw(request, participant: Participant, model, *, open: bool):
-    """The participant's list of `model` entries: their table's, and their own from
-    a table they left, oldest first."""
-    kind = _kind_of(model)
+def rows(discussion_id: int, group_id: int, participant_id: int, model, *, open: bool):
+    """The participant's list of `model` entries as drawn rows (SafeStrings)."""
+    items = entries(discussion_id, group_id, participant_id, model)
+    kind = next(kind for kind, m in ENTRY_MODELS.items() if m is model)
+    base = reverse("entry_add", args=[discussion_id, kind])
+    # A key a cache takes (no spaces, short) for everything a row's drawing depends on.
+    state = f"{base}|{open:d}|{get_language()}|"
+    keys = [
+        "phone-row:" + hashlib.md5((state + item.drawn_as).encode()).hexdigest() for item in items
+    ]
+    local = caches["local"]
+    drawn = local.get_many(keys)
+    missing = {
+        key: render_to_string(
+            "discussions/phone_entry.html",
+            {"entry": item, "base": base, "kind": kind, "part": PARTS[kind], "open": open},
+        )
+        for key, item in zip(keys, items, strict=True)
+        if key not in drawn
+    }
+    if missing:
+        local.set_many(missing, ROW_SECONDS)
+    return [drawn.get(key) or missing[key] for key in keys]
+
+
+def entries(discussion_id: int, group_id: int, participant_id: int, model) -> list[Item]:
+    """The entries of `model` a participant at `group_id` sees, oldest first."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _list_sql(model),
+            _sql(model),
             {
-                "participant": participant.pk,
-                "discussion": participant.discussion_id,
-                "group": participant.group_id,
+                "discussion": discussion_id,
+                "group": group_id,
+                "participant": participant_id,
                 "false": False,
             },
         )
-        found = cursor.fetchall()
-    entries = [
-        {
-            "pk": pk,
-            "text": text,
-            "n_endorsements": n,
-            "endorsed": bool(endorsed),
-            "mine": author_id == participant.pk,
-            "rec_number": rec_number,
-        }
-        for pk, text, author_id, n, endorsed, rec_number in found
+        rows = cursor.fetchall()
+    return [
+        Item(pk, text, n, bool(endorsed), author_id == participant_id, rec_number)
+        for pk, text, author_id, n, endorsed, rec_number in rows
     ]
-    language = get_language()
-    keys = []
-    for entry in entries:
-        keys.append(
-            (
-                participant.discussion_id,
-                kind,
-                entry["pk"],
-                entry["rec_number"],
-                entry["text"],
-                entry["n_endorsements"],
-                entry["mine"],
-                entry["endorsed"],
-                open,
-                language,
-            )
-        )
-    rows = [_kept_rows.get(key) for key in keys]
-    missing = [i for i, row in enumerate(rows) if row is None]
-    if missing:
-        drawn = _drawn([entries[i] for i in missing], participant, kind, open)
-        if len(_kept_rows) + len(drawn) > MAX_KEPT_ROWS:
-            _kept_rows.clear()
-        for i, row in zip(missing, drawn, strict=True):
-            # Threads of a process may draw the same row at once: the same text.
-            rows[i] = _kept_rows[keys[i]] = row
-    html = "".join(rows)
-    if open:
-        html = html.replace(CSRF_SLOT, get_token(request))
-    # Escaped by the template that drew each row.
-    return DrawnList(mark_safe(html), len(entries))
 
 
 @functools.cache
-def _list_sql(model) -> str:
-    """One statement for a list, built once: the ORM spent longer building it (a
-    count, an exists and an or) than the database spent answering it."""
-    endorsement = ENDORSEMENT_MODELS[model]._meta.db_table
+def _sql(model) -> str:
     entry = model._meta.db_table
+    endorsement = ENDORSEMENT_MODELS[model]._meta.db_table
     if model is ActivityProposal:
         rec_number = "r.number"
-        join = f"LEFT JOIN {Recommendation._meta.db_table} r ON r.id = e.recommendation_id"
+        join = f"JOIN {Recommendation._meta.db_table} r ON r.id = e.recommendation_id"
     else:
         rec_number, join = "NULL", ""
     return (
@@ -126,31 +115,3 @@ def _list_sql(model) -> str:
         f" AND e.hidden = %(false)s AND e.merged_into_id IS NULL"
         f" ORDER BY e.created_at, e.id"
     )
-
-
-def _drawn(entries: list[dict], participant, kind: str, open: bool) -> list[str]:
-    # The URLs of each entry's buttons from one reverse() instead of three per entry.
-    base = reverse("entry_add", args=[participant.discussion_id, kind])
-    for entry in entries:
-        entry["id"] = f"{kind}-{entry['pk']}"
-        entry["endorse_url"] = f"{base}{entry['pk']}/endorse/"
-        entry["edit_url"] = f"{base}{entry['pk']}/edit/"
-        entry["withdraw_url"] = f"{base}{entry['pk']}/withdraw/"
-    html = render_to_string(
-        "discussions/phone_entry_rows.html",
-        {
-            "entries": entries,
-            "open": open,
-            "part": "areas" if kind == "area" else "activities",
-            "csrf_slot": mark_safe(CSRF_SLOT),
-            "separator": mark_safe(SEPARATOR),
-        },
-    )
-    pieces = html.split(SEPARATOR)[:-1]
-    if len(pieces) != len(entries):
-        raise AssertionError("a row without its separator")  # the template is broken
-    return pieces
-
-
-def _kind_of(model) -> str:
-    return next(kind for kind, m in ENTRY_MODELS.items() if m is model)

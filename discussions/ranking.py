@@ -2,7 +2,7 @@
 
 The model
 ---------
-``items`` are the ids of the things being ranked (recommendation ids) in their
+``items`` are the ids of the things being ranked (recommendation numbers) in their
 canonical order, i.e. the slide order. A *ballot* is a sequence of distinct items,
 best first. It may be partial: a participant who ranks only a top k leaves the other
 n - k items *unranked*, which means tied with each other and below every ranked item.
@@ -20,8 +20,10 @@ Every function that returns an order is deterministic. The last resort is always
 canonical order of ``items``: the earlier item wins. The intermediate tie-breaks are
 documented on each function.
 
-Pure standard library, no Django: views, the dashboard and the export call
-``summarise`` (or the individual functions) with plain ids.
+Pure standard library, no Django: discussions/results.py counts each table's ballots
+once (``tally``) and sums the tables for the room (``summarise_tallies``). All the
+ranking maths is in this one module, as the design asks, so it runs past 400 lines;
+half of it is the definitions, in the docstrings.
 """
 
 import functools
@@ -117,8 +119,7 @@ def _tallies(n: int, ballots: list[tuple[tuple[int, ...], Number]]) -> list[_Tal
 
 def _count(n: int, weight: Number, same: dict[tuple[int, ...], int]) -> _Tally:
     """The tally of ballots of item indexes, each ballot with how many times it was
-    cast. Every count is a sum over ballots, so a negative number of times takes
-    ballots away (see retally)."""
+    cast."""
     # Only a ballot's ranked items are visited (3 of 8 on a top-3 ballot): what it
     # says of the unranked ones (the mid-rank, "unranked", below every ranked
     # item) follows at the end from how many ballots ranked each item.
@@ -555,34 +556,6 @@ def tally(items: Sequence[Item], ballots: Ballots) -> Tally:
     """
     e = _prepare(items, ballots, None)
     return Tally(tuple(e.items), e.tallies[0] if e.tallies else None)
-
-
-def retally(before: Tally, removed: Ballots, added: Ballots) -> Tally:
-    """The tally of `before`'s ballots less `removed` and with `added`, counting only
-    those: `tally` of the new ballots gives the same. Each of `removed` must be one
-    of `before`'s ballots (a ballot changed is one removed and one added); ValueError
-    when they are more than it counted, or as `tally` for a bad ballot.
-
-    A group's table is recomputed each time one of its members ranks again: the
-    difference is one ballot of fifty.
-    """
-    items = before.items
-    position = {item: index for index, item in enumerate(items)}
-    times: dict[tuple[int, ...], int] = {}
-    for sign, ballots in ((1, added), (-1, removed)):
-        for index, ballot in enumerate(ballots):
-            ranked = _indexed(index, tuple(ballot), position)
-            if ranked:
-                times[ranked] = times.get(ranked, 0) + sign
-    change = _count(len(items), Fraction(1), times)
-    ballots = before.ballots + change.ballots
-    if ballots < 0:
-        raise ValueError(f"removed more ballots than the tally of {before.ballots} holds")
-    if ballots == 0:
-        return Tally(items, None)
-    if before.counts is None:
-        return Tally(items, change)
-    return Tally(items, _merged(list(items), Fraction(1), [before.counts, change]))
 
 
 def summarise_tallies(

@@ -1,16 +1,16 @@
 from django.urls import include, path, register_converter
 
-from discussions import phone_views
+from discussions import join_views, phone_poll, phone_views
 from discussions.converters import IdConverter
 
 # Registered here, before the facilitator's and the export's URLs are included.
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", phone_views.home, name="home"),
-    path("j/<str:code>/", phone_views.join, name="join_code"),
+    path("", join_views.home, name="home"),
+    path("j/<str:code>/", join_views.join, name="join_code"),
     path("d/<id:discussion_id>/", phone_views.phone, name="phone"),
-    path("d/<id:discussion_id>/poll/", phone_views.poll, name="phone_poll"),
+    path("d/<id:discussion_id>/poll/", phone_poll.poll, name="phone_poll"),
     path("d/<id:discussion_id>/rank/", phone_views.rank, name="phone_rank"),
     path("d/<id:discussion_id>/why/", phone_views.why, name="phone_why"),
     path("d/<id:discussion_id>/group/", phone_views.change_group, name="phone_group"),

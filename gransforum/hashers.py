@@ -8,7 +8,7 @@ class Argon2PasswordHasher(DjangoArgon2):
 
     Django's default asks for 100 MiB per hash, and the benchmark saw a login lift
     its worker from about 100 MiB to 200 MiB, past the 150 MB a worker may use
-    (bench/RESULTS.md). Hashes made with other parameters still verify, and are
+    (bench/HISTORY.md). Hashes made with other parameters still verify, and are
     made again with these on the next login (must_update).
     """
 

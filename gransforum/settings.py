@@ -31,7 +31,17 @@ try:
     DATABASES = {
         "default": parse_database_url(os.getenv("DATABASE_URL") or "sqlite:///db.sqlite3", BASE_DIR)
     }
-    CACHES = {"default": parse_cache_url(os.getenv("CACHE_URL") or "locmem://")}
+    CACHES = {
+        "default": parse_cache_url(os.getenv("CACHE_URL") or "locmem://"),
+        # Each process's own: drawn rows of pages ({% cache ... using="local" %}) and
+        # the phones' poll rows. Cheaper to make again than a round trip to a shared
+        # cache, and nothing in them needs to be the same on every app server.
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "gransforum-local",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
+    }
     ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
     CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
@@ -40,14 +50,9 @@ try:
     USE_X_FORWARDED_PROTO = envbool("USE_X_FORWARDED_PROTO", False)
     # Answers already on their way when the time runs out are accepted this long.
     SUBMISSION_GRACE_SECONDS = envint("SUBMISSION_GRACE_SECONDS", 5)
-    # Each app process answers a phone's "anything new?" from a copy of the row at
-    # most this old (discussions/phone_views.py, _poll_row); 0 turns the copy off.
+    # A phone's "anything new?" is answered from the cache's copy of the row at most
+    # this old (discussions/phone_poll.py, _poll_row); 0 reads the database each time.
     PHONE_POLL_CACHE_SECONDS = envint("PHONE_POLL_CACHE_SECONDS", 1)
-    # The dashboard's numbers are counted in a background thread of each app
-    # process, so a busy hall's polls need not wait for them (results.newest_dashboard).
-    # Off, each request counts them itself; the tests do, as their data is never
-    # committed where another thread's connection could see it.
-    DASHBOARD_IN_BACKGROUND = envbool("DASHBOARD_IN_BACKGROUND", True)
     # Join codes: failed attempts per client address before answering 429.
     JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 30)
     JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 300)
@@ -86,6 +91,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gransforum.middleware.request_body_limit",
+    # A phone's unchanged poll, most of a full hall's requests: 204 from here, with
+    # the transport's headers above; those below govern a document, and it has none.
+    "discussions.phone_poll.answer_unchanged",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "gransforum.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,9 +104,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "gransforum.middleware.permissions_policy",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

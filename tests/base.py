@@ -71,6 +71,8 @@ class BaseTestCase(TestCase):
 
 
 # --- Building answers directly (the phone's views are tested on their own) ---
+# Each bumps its group's revision, as every write of the app does: results are kept
+# under the revision (discussions/results.py).
 
 
 def add_participant(discussion, group, numbers=(), why="", name=""):
@@ -87,6 +89,7 @@ def add_participant(discussion, group, numbers=(), why="", name=""):
         Ranking(participant=participant, recommendation=recs[n], position=i)
         for i, n in enumerate(numbers, start=1)
     )
+    Group.bump_revision(group.pk)
     return participant
 
 
@@ -100,6 +103,7 @@ def add_area(participant, text, endorsers=(), **extra):
     )
     for endorser in endorsers:
         MissingAreaEndorsement.objects.create(entry=area, participant=endorser)
+    Group.bump_revision(participant.group_id)
     return area
 
 
@@ -113,4 +117,5 @@ def add_activity(participant, text, recommendation, endorsers=()):
     )
     for endorser in endorsers:
         ActivityEndorsement.objects.create(entry=activity, participant=endorser)
+    Group.bump_revision(participant.group_id)
     return activity

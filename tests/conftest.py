@@ -24,9 +24,6 @@ def pytest_configure(config):
     # Tests read what they just wrote; tests/test_phone.py tests the poll's
     # one-second copy by turning it on.
     settings.PHONE_POLL_CACHE_SECONDS = 0
-    # A test case's data is never committed, so the dashboard's background thread
-    # would count nothing; tests/test_latest.py turns it on with committed data.
-    settings.DASHBOARD_IN_BACKGROUND = False
     default = settings.DATABASES["default"]
     if default["ENGINE"] == "django.db.backends.sqlite3":
         default["TEST"] = {**default.get("TEST", {}), "NAME": str(_SQLITE_TEST_FILE)}
@@ -50,9 +47,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _forget_kept_results():
-    """The results' copies in this process are keyed by revision, which in production
-    only grows; a test's rollback hands the same revision out again with other
-    answers, as it does the cache's keys (hence the tests' cache.clear())."""
+    """What is kept under a revision (this process's results, the cache's fragments
+    and poll rows) is never stale in production, where revisions only grow; a test's
+    rollback hands the same revision and ids out again with other answers."""
+    from django.core.cache import caches
+
     from discussions import results
 
-    results.forget_kept()
+    results.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -76,15 +76,13 @@ def test_bench_smoke(tmp_path, layout):
     assert numbers["end"]["learned"] == 20
     assert numbers["throughput"]["poll"]["requests"] > 0
     assert "endpoint" in result.stdout
-    # The dashboard was redrawn from numbers counted in the server's background
-    # thread, and each redraw said how old they were.
+    # The dashboard was redrawn as the phones answered.
     redraws = [x for x in numbers["endpoints"] if x["endpoint"] == "dashboard live 200 (changed)"]
-    assert redraws and len(numbers["run"]["board_ages"]) == redraws[0]["requests"]
-    # The in-process dashboard counts every query, the counting's included (one each
-    # for the recommendations, groups, ballots, participants and the two kinds of
-    # entries, results.py), and as many for every size of crowd.
+    assert redraws and redraws[0]["requests"] > 0
+    # The in-process dashboard counts every query, the results' included (eight,
+    # results.of), and as many for every size of crowd.
     counts = {x["queries"] for x in numbers["dashboard"]["query_counts"]}
-    assert len(counts) == 1 and counts.pop() >= 6
+    assert len(counts) == 1 and counts.pop() >= 8
     if layout:
         # Two gunicorns for the phones and one for the screens, each worker sampled.
         assert len(numbers["memory"]["max_rss_mib"]) == 3

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions import control, export
+from discussions import deletion, export, facilitator_writes
 from discussions.models import (
     ActivityEndorsement,
     ActivityProposal,
@@ -187,7 +187,7 @@ class DeleteParticipantDataTests(ExportCase):
 
     def test_refused_while_a_discussion_runs(self):
         Discussion.objects.filter(pk=self.discussion.pk).update(started_at=None)
-        control.run_timer(self.discussion.pk, "start")
+        facilitator_writes.run_timer(self.discussion.pk, "start")
         page = self.client.get(self.url)
         self.assertContains(page, "pågår")
         self.assertContains(page, "disabled")
@@ -199,7 +199,7 @@ class DeleteParticipantDataTests(ExportCase):
 
     def test_a_discussion_that_never_started_keeps_no_report(self):
         Discussion.objects.filter(pk=self.discussion.pk).update(started_at=None)
-        deleted = export.delete_participant_data(self.workshop)
+        deleted = deletion.delete_participant_data(self.workshop)
         self.assertEqual(deleted["participants"], 6)
         self.assertEqual(deleted["rankings"], 14)
         self.assertEqual(deleted["whys"], 5)
@@ -226,7 +226,7 @@ class DeleteWorkshopTests(ExportCase):
 
     def test_deletes_the_workshop_and_everything_in_it(self):
         end_in_the_past(self.discussion)
-        export.delete_participant_data(self.workshop)  # so a snapshot goes too
+        deletion.delete_participant_data(self.workshop)  # so a snapshot goes too
         add_participant(self.discussion, self.table1, (1,))
         other_before = everything(self.other_workshop)
         response = self.client.post(self.url, {"title": self.workshop.title})
@@ -245,7 +245,7 @@ class DeleteWorkshopTests(ExportCase):
         self.assertEqual(Recommendation.objects.filter(recommendation_set=self.rec_set).count(), 8)
 
     def test_refused_while_a_discussion_runs(self):
-        control.run_timer(self.discussion.pk, "start")
+        facilitator_writes.run_timer(self.discussion.pk, "start")
         response = self.client.post(self.url, {"title": self.workshop.title})
         self.assertEqual(response.status_code, 409)
         self.assertTrue(Workshop.objects.filter(pk=self.workshop.pk).exists())
@@ -303,7 +303,7 @@ class DeleteOldWorkshopsTests(ExportCase):
 
     def test_a_running_workshop_is_skipped(self):
         old = self.make("Gammal men pågår", day=date(2000, 1, 1))
-        control.run_timer(old.discussions.get().pk, "start")
+        facilitator_writes.run_timer(old.discussions.get().pk, "start")
         out = self.run_command("--days", "30")
         self.assertIn("Skipped", out)
         self.assertTrue(Workshop.objects.filter(pk=old.pk).exists())

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from discussions import control
+from discussions import facilitator_writes
 from discussions.models import Discussion, Group, Workshop
 from tests.base import PASSWORD
 from tests.test_export_formats import (
@@ -120,7 +120,7 @@ class PageAndDownloadTests(ExportCase):
         self.assertEqual(self.client.post(self.download, {"format": "xlsx"}).status_code, 405)
 
     def test_download_while_the_discussion_runs(self):
-        control.run_timer(self.discussion.pk, "start")
+        facilitator_writes.run_timer(self.discussion.pk, "start")
         page = self.client.get(reverse("export:page", args=[self.workshop.pk]))
         self.assertContains(page, "pågår")
         doc = json.loads(self.client.get(self.download, {"format": "json"}).content)

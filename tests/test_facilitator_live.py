@@ -1,16 +1,17 @@
 """The projector, the timer controls, the reveal and the live dashboard."""
 
+import html
 import re
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions import ranking, timer
+from discussions import ranking, results, timer
 from discussions.management.commands.crowd import make_crowd
 from discussions.models import Discussion, Group
 from tests.base import BaseTestCase, add_area, add_participant
@@ -179,10 +180,10 @@ class RevealTests(LiveTestCase):
 
     def test_phone_mode_follows_the_reveal(self):
         # The phone reloads when its mode changes; "-results" is how it learns.
-        from discussions.phone_views import _mode
+        from discussions.phone_poll import mode
 
         self.client.post(reverse("facilitator:reveal", args=[self.d]), {"reveal": "1"})
-        self.assertTrue(_mode(self.fresh(), timezone.now()).endswith("-results"))
+        self.assertTrue(mode(self.fresh(), timezone.now()).endswith("-results"))
 
 
 class ProjectorTests(LiveTestCase):
@@ -269,13 +270,36 @@ class PollTests(LiveTestCase):
     def test_a_write_makes_the_poll_answer_with_the_fragment(self):
         rev = self.fresh().revision
         add_participant(self.discussion, self.table1, (1,))
-        Discussion.bump_revision(self.d)  # as services.join does
+        Discussion.bump_revision(self.d)  # as participant_writes.join does
         response = self.poll("facilitator:projector_live", rev, "not_started")
         self.assertEqual(response.status_code, 200)
         content = response.content.decode()
         self.assertTrue(content.lstrip().startswith('<section id="live"'))
         self.assertNotIn("<html", content)
         self.assertIn(f"rev={rev + 1}", content)
+
+    def test_answers_are_counted_after_the_poll_that_finds_them_and_drawn_by_the_next(self):
+        """No poll waits for a count: the one that finds new answers is answered with
+        what it has (204) and counts them after its answer is sent; the next draws them."""
+        url = reverse("facilitator:dashboard_live", args=[self.d])
+        drawn = self.client.get(url, {"rev": "-1", "state": "x"}).content.decode()
+        poll_url = html.unescape(re.search(r'hx-get="([^"]+)"', drawn)[1])
+        add_participant(self.discussion, self.table1, (4,))
+
+        def counts(captured):
+            return any('"discussions_ranking"' in q["sql"] for q in captured)
+
+        with CaptureQueriesContext(connection) as finding:
+            self.assertEqual(self.client.get(poll_url).status_code, 204)
+        self.assertTrue(counts(finding))  # after its answer, in the same request cycle
+        with CaptureQueriesContext(connection) as drawing:
+            response = self.client.get(poll_url)
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(counts(drawing))
+        self.assertContains(response, "1 rangordning")
+        # The clock and the facilitator's own changes do not wait for a count.
+        self.control("start")
+        self.assertEqual(self.client.get(poll_url).status_code, 200)
 
     def test_time_running_out_changes_the_answer_without_a_write(self):
         self.control("start")
@@ -345,22 +369,28 @@ class PollTests(LiveTestCase):
 
 class DashboardTests(LiveTestCase):
     def render_fragment(self):
-        cache.clear()  # measure the path that computes, not the cached one
+        # The path that counts and draws, not the one that finds them kept.
+        results.clear()
+        for kept in caches.all():
+            kept.clear()
         return self.client.get(
             reverse("facilitator:dashboard_live", args=[self.d]), {"rev": "-1", "state": "x"}
         )
 
     def test_fragment_queries_do_not_grow_with_the_crowd(self):
-        make_crowd(self.discussion, 10, seed=1)
+        """The dashboard at 20 participants and at 2,000: the same queries."""
+        make_crowd(self.discussion, 20, seed=1)
         with CaptureQueriesContext(connection) as few:
             response = self.render_fragment()
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "10</td>")
-        make_crowd(self.discussion, 990, seed=2)
+        self.assertContains(response, "20</td>")
+        make_crowd(self.discussion, 1980, seed=2)
         with self.assertNumQueries(len(few)):
             response = self.render_fragment()
-        self.assertContains(response, "1000</td>")
-        self.assertLessEqual(len(few), 12)
+        self.assertContains(response, "2000</td>")
+        # The session and the user, the poll's check, the discussion, and results.of's
+        # eight (results.py).
+        self.assertEqual(len(few), 12)
 
     def test_shows_rankings_groups_matrix_whys_and_entries(self):
         anna = add_participant(self.discussion, self.table1, (3, 1), why="För pendlarnas skull")
@@ -478,7 +508,7 @@ class DashboardTests(LiveTestCase):
         self.assertIn('<td class="f-num">3,8</td>', row)
         # Its histogram: one ballot of the table's peak of two at place 2, half as
         # high (12 of 24), with a decimal point, or the SVG would not parse.
-        self.assertIn('<rect x="10" y="12.0" width="8" height="12.0"></rect>', row)
+        self.assertIn('<rect x="10" y="0" width="8" height="12.0"></rect>', row)
         self.assertIn("<title>plats 1: 0, plats 2: 1,", row)
 
     def test_weighting_switch(self):
@@ -518,7 +548,14 @@ class DashboardTests(LiveTestCase):
         merged = '<span class="f-merged">Sammanslaget med: <q>&lt;b&gt;kultur&lt;/b&gt;</q>'
         self.assertIn(merged, item)
         self.assertIn('<span class="f-entry-group">Bord 1</span>', item)
-        self.assertRegex(item, r'<input type="hidden" name="csrfmiddlewaretoken" value="\w+">')
+        hide = reverse("facilitator:entry_hide", args=[self.d, "area", kept.pk])
+        self.assertIn(f'form="moderation" formaction="{hide}"', item)
+        self.assertIn('name="hidden" value="1"', item)
+        self.assertNotIn("csrfmiddlewaretoken", item)
+        # The form the button posts carries this browser's token.
+        form = content[content.index('<form id="moderation"') :]
+        form = form[: form.index("</form>")]
+        self.assertRegex(form, r'<input type="hidden" name="csrfmiddlewaretoken" value="\w+">')
         self.assertNotIn("<b>", content)
 
     def test_long_lists_are_cut_until_asked_for_all(self):

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.test import TransactionTestCase
 from django.urls import reverse
 
-from discussions import control, results, services
+from discussions import facilitator_writes, participant_writes, results
 from discussions.models import (
     ActivityEndorsement,
     ActivityProposal,
@@ -12,7 +12,7 @@ from discussions.models import (
     MissingArea,
     MissingAreaEndorsement,
 )
-from discussions.services import Refused
+from discussions.refused import Refused
 from tests.base import BaseTestCase, add_activity, add_area, add_participant
 
 
@@ -56,9 +56,8 @@ class ModerationTestCase(BaseTestCase):
         )
 
     def board_areas(self):
-        cache.clear()
-        board = results.dashboard(Discussion.objects.get(pk=self.d))
-        return {row.entry.text: row.endorsements for row in board.areas}
+        counted = results.of(Discussion.objects.get(pk=self.d))
+        return {entry.text: entry.endorsements for entry in counted.areas}
 
 
 class HideTests(ModerationTestCase):
@@ -143,15 +142,17 @@ class MergeTests(ModerationTestCase):
         self.assertEqual(self.board_areas(), {"Kultur": 4})
 
     def test_an_endorsement_of_a_merged_entry_lands_on_its_target(self):
-        control.merge(MissingArea, self.d, self.culture2.pk, self.culture.pk)
+        facilitator_writes.merge(MissingArea, self.d, self.culture2.pk, self.culture.pk)
         newcomer = add_participant(self.discussion, self.table2, (2,))
         Discussion.objects.filter(pk=self.d).update(started_at=self.culture.created_at)
-        result = services.endorse(newcomer, MissingArea.objects.get(pk=self.culture2.pk), True)
+        result = participant_writes.endorse(
+            newcomer, MissingArea.objects.get(pk=self.culture2.pk), True
+        )
         self.assertEqual(result.entry_id, self.culture.pk)
         self.assertIn(newcomer.pk, self.endorsers(self.culture))
 
     def test_refused_merges(self):
-        control.merge(MissingArea, self.d, self.youth.pk, self.culture2.pk)
+        facilitator_writes.merge(MissingArea, self.d, self.youth.pk, self.culture2.pk)
         hidden = add_area(self.people[0], "Dold", hidden=True)
         missing = MissingArea(pk=MissingArea.objects.order_by("-pk").first().pk + 1000, text="-")
         cases = [
@@ -206,12 +207,12 @@ class MergeTests(ModerationTestCase):
         phone.post(reverse("join_code", args=["VARM26"]), {"group": self.table1.pk, "name": "Pia"})
         url = reverse("phone", args=[self.d])
         self.assertContains(phone.get(url), "kultur och idrott")
-        control.merge(MissingArea, self.d, self.culture2.pk, self.culture.pk)
+        facilitator_writes.merge(MissingArea, self.d, self.culture2.pk, self.culture.pk)
         self.assertNotContains(phone.get(url), "kultur och idrott")
 
 
 class MergeRaceTests(TransactionTestCase):
-    """Real transactions: the merge's locks must compose with services.endorse."""
+    """Real transactions: the merge's locks must compose with participant_writes.endorse."""
 
     def test_merge_then_endorse_both_never_double_counts(self):
         from django.core.management import call_command
@@ -231,9 +232,9 @@ class MergeRaceTests(TransactionTestCase):
         from django.utils import timezone
 
         Discussion.objects.filter(pk=discussion.pk).update(started_at=timezone.now())
-        control.merge(MissingArea, discussion.pk, second.pk, first.pk)
+        facilitator_writes.merge(MissingArea, discussion.pk, second.pk, first.pk)
         # b endorses the merged duplicate: it lands on the target, where b already is.
-        services.endorse(b, MissingArea.objects.get(pk=second.pk), True)
+        participant_writes.endorse(b, MissingArea.objects.get(pk=second.pk), True)
         self.assertEqual(MissingAreaEndorsement.objects.filter(entry=first).count(), 1)
         with self.assertRaises(Refused):
-            control.merge(MissingArea, discussion.pk, second.pk, first.pk)
+            facilitator_writes.merge(MissingArea, discussion.pk, second.pk, first.pk)

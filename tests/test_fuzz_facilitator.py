@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from discussions import timer
-from discussions.control import TIMER_ACTIONS
+from discussions.facilitator_writes import TIMER_ACTIONS
 from discussions.models import (
     DEFAULT_QUESTION_ACTIVITIES,
     DEFAULT_QUESTION_MISSING,

@@ -5,17 +5,17 @@ import re
 import time
 from datetime import timedelta
 
-from django.core.cache import cache
-from django.core.signals import request_started
+from django.core.cache import cache, caches
 from django.db import connection
-from django.test import RequestFactory, override_settings
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
-from discussions import phone_views, timer
+from discussions import phone_lists, timer
 from discussions.management.commands.crowd import make_crowd
 from discussions.models import (
+    ENDORSEMENT_MODELS,
     ActivityEndorsement,
     ActivityProposal,
     Discussion,
@@ -25,7 +25,7 @@ from discussions.models import (
     Participant,
     Ranking,
 )
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, add_activity, add_area, add_participant
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -343,6 +343,54 @@ class EntryTests(PhoneTestCase):
         self.assertContains(neighbour.get(self.url()), "Turism")
         self.assertNotContains(other_table.get(self.url()), "Turism")
 
+    def test_a_list_holds_what_the_orm_says_a_participant_sees(self):
+        """phone_lists asks its question in SQL (its docstring says why): the same
+        question through the ORM, on every case, must give the same answer."""
+        me = add_participant(self.discussion, self.table2, (1,))
+        neighbour = add_participant(self.discussion, self.table1, (2,))
+        elsewhere = add_participant(self.discussion, self.table2, (3,))
+        mine_before = add_area(me, "Mitt från bord 2")
+        Participant.objects.filter(pk=me.pk).update(group=self.table1)  # moved tables
+        me.refresh_from_db()
+        theirs = add_area(neighbour, "Grannens", endorsers=[me, elsewhere])
+        add_area(elsewhere, "Från bord 2")  # another table's: not shown
+        add_area(neighbour, "Dolt", hidden=True)
+        add_area(neighbour, "Dubblett", merged_into=theirs)
+        add_activity(neighbour, "Aktivitet", self.recs[2], endorsers=[elsewhere])
+        for model in (MissingArea, ActivityProposal):
+            with self.subTest(model=model.__name__):
+                mine = ENDORSEMENT_MODELS[model].objects.filter(
+                    entry=OuterRef("pk"), participant=me
+                )
+                expected = [
+                    (e.pk, e.text, e.n, e.endorsed, e.author_id == me.pk, e.number)
+                    for e in model.objects.filter(
+                        Q(group=self.table1) | Q(author=me),
+                        discussion=self.discussion,
+                        hidden=False,
+                        merged_into=None,
+                    )
+                    .annotate(
+                        n=Count("endorsements"),
+                        endorsed=Exists(mine),
+                        number=F("recommendation__number")
+                        if model is ActivityProposal
+                        else Value(None, output_field=IntegerField()),
+                    )
+                    .order_by("created_at", "pk")
+                ]
+                got = phone_lists.entries(self.discussion.pk, self.table1.pk, me.pk, model)
+                self.assertEqual(
+                    [(i.pk, i.text, i.endorsements, i.endorsed, i.mine, i.rec_number) for i in got],
+                    expected,
+                )
+        areas = phone_lists.entries(self.discussion.pk, self.table1.pk, me.pk, MissingArea)
+        self.assertEqual(
+            [(a.text, a.endorsements, a.endorsed, a.mine) for a in areas],
+            [("Mitt från bord 2", 0, False, True), ("Grannens", 2, True, False)],
+        )
+        self.assertEqual(mine_before.pk, areas[0].pk)
+
     def test_edit_and_withdraw_own_entry(self):
         self.client.post(self.url("activity/"), {"text": "Tågdag", "recommendation": "2"})
         activity = ActivityProposal.objects.get()
@@ -411,7 +459,7 @@ class EntryTests(PhoneTestCase):
         self.assertEqual(response.status_code, 404)
 
     def test_lists_drawn_from_kept_rows_follow_every_change(self):
-        """Rows are kept drawn per process (phone_lists): each change must still show."""
+        """Rows are kept drawn per process (the `local` cache): each change must show."""
         self.client.post(self.url("activity/"), {"text": "Tågdag", "recommendation": "2"})
         activity = ActivityProposal.objects.get()
         other, third = self.client_class(), self.client_class()
@@ -437,13 +485,26 @@ class EntryTests(PhoneTestCase):
             {"text": "Tågdag i Arvika", "recommendation": "3"},
         )
         self.assertIn("3.</span> Tågdag i Arvika", row(other))
-        # The kept row's CSRF slot is filled with this phone's token.
-        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', row(other))
-        self.assertTrue(tokens and all(re.fullmatch(r"[A-Za-z0-9]{64}", t) for t in tokens))
+        # A kept row holds no token: its buttons post the list's form, which carries
+        # the phone's own.
+        self.assertNotIn("csrfmiddlewaretoken", row(other))
+        self.assertIn(f'formaction="{self.url(f"activity/{activity.pk}/endorse/")}"', row(other))
+
+        # Without JavaScript, as a browser submits the list's form to the button's URL.
+        strict = self.client_class(enforce_csrf_checks=True)
+        strict.cookies = third.cookies
+        page = strict.get(self.url()).content.decode()
+        form = page[: page.index('id="activities-list"')]
+        token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', form)[-1]
+        endorse = self.url(f"activity/{activity.pk}/endorse/")
+        self.assertEqual(strict.post(endorse, {"want": "1"}).status_code, 403)
+        sent = strict.post(endorse, {"want": "1", "csrfmiddlewaretoken": token})
+        self.assertEqual(sent.status_code, 303)
+        self.assertIn("· 2", row(other))
         self.end()
         closed = row(other)
-        self.assertIn("1 röst", closed)
-        self.assertNotIn("<form", closed)
+        self.assertIn("2 röster", closed)
+        self.assertNotIn("<button", closed)
 
     def test_user_text_is_escaped(self):
         payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -552,9 +613,9 @@ class PollTests(PhoneTestCase):
         }
         return (client or self.client).get(self.url("poll/"), query, **HX)
 
-    def test_unchanged_poll_is_a_204_after_one_query(self):
+    def test_unchanged_poll_is_a_204_after_two_queries_at_most(self):
         rev = self.phone_revision()
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(2):  # the discussion and its tables' revisions
             response = self.poll(rev=rev)
         self.assertEqual(response.status_code, 204)
         self.assertNotIn("HX-Refresh", response)
@@ -620,17 +681,18 @@ class PollTests(PhoneTestCase):
         self.assertGreater(len(waits), 3)
 
     @override_settings(PHONE_POLL_CACHE_SECONDS=1)
-    def test_a_process_answers_from_a_copy_at_most_a_second_old(self):
-        phone_views._poll_rows.clear()
+    def test_the_poll_answers_from_a_copy_at_most_a_second_old(self):
+        caches["local"].clear()
         rev = self.phone_revision()
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(2):  # the discussion, and all its tables' revisions
             self.assertEqual(self.poll(rev=rev).status_code, 204)
         other = self.client_class()
         self.join(client=other)  # a change at this table
         with self.assertNumQueries(0):  # the copy: not seen yet
             self.assertEqual(self.poll(rev=rev).status_code, 204)
-        with self.assertNumQueries(1):  # another table's row is its own copy
-            self.poll(rev=0, group=self.table2)
+        rev2 = self.phone_revision(self.table2)
+        with self.assertNumQueries(0):  # another table's revision came with it
+            self.assertEqual(self.poll(rev=rev2, group=self.table2).status_code, 204)
         time.sleep(1.05)
         self.assertEqual(self.poll(rev=rev).status_code, 200)  # learnt one poll later
 
@@ -672,157 +734,73 @@ class PollTests(PhoneTestCase):
 
 
 @override_settings(PHONE_POLL_CACHE_SECONDS=60)
-class UnchangedPollFastPathTests(PhoneTestCase):
-    """gransforum/wsgi.py answers the unchanged poll before Django (phone_views.unchanged_poll).
-
-    A minute's copy here, so that no test depends on how fast it runs; the copy's
-    age is tested above."""
+class UnchangedPollMiddlewareTests(PhoneTestCase):
+    """phone_poll.answer_unchanged answers the unchanged poll inside Django's stack,
+    after SecurityMiddleware and before the rest. A minute's copy of the poll's row
+    here, so that no test depends on how fast it runs; its age is tested above."""
 
     phone_revision = PollTests.phone_revision
     poll = PollTests.poll
 
     def setUp(self):
         super().setUp()
-        phone_views._poll_rows.clear()
         self.p = self.join()
         self.start()
+        self.poll()  # the view read the row: this process holds a copy of it
 
-    def environ(self, rev=None, mode="open", group=None, at=0, w=0, client=None, **extra):
-        query = {
-            "rev": self.phone_revision(group) if rev is None else rev,
-            "mode": mode,
-            "g": (group or self.table1).pk,
-            "at": at,
-            "w": w,
-        }
-        cookies = (client or self.client).cookies.output(header="", sep=";").strip()
-        method = extra.pop("method", "get")
-        request = getattr(RequestFactory(), method)(
-            self.url("poll/"), query, HTTP_COOKIE=cookies, **HX, **extra
-        )
-        return request.environ
-
-    def test_the_path_is_the_view_s(self):
-        url = reverse("phone_poll", args=[4711])
-        self.assertEqual(phone_views._POLL_PATH.fullmatch(url)[1], "4711")
-        self.assertIsNone(phone_views._POLL_PATH.fullmatch(url + "x"))
-
-    def test_it_answers_only_what_the_view_answers_with_a_plain_204(self):
+    def test_it_answers_the_unchanged_poll_without_a_query_or_the_view(self):
         rev = self.phone_revision()
-        self.poll(rev=rev)  # the view read the row: this process holds a copy of it
+        with self.assertNumQueries(0):
+            response = self.poll(rev=rev)
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["X-Timer"].split()[0], "running")
+        # Answered before the middlewares that dress a document, so before the view.
+        self.assertNotIn("Content-Security-Policy", response)
+
+    def test_anything_else_goes_on_to_the_view(self):
+        rev = self.phone_revision()
         now = int(time.time())
         cases = {
-            "unchanged": {"rev": rev},
-            "changed, lists due": {"rev": rev + 1},
-            "changed, long lists may wait": {"rev": rev + 1, "at": now, "w": 50},
-            "another mode": {"rev": rev, "mode": "closed"},
-            "a table without a copy": {"rev": 0, "group": self.table2},
-            "not in this discussion": {"rev": 0, "group": self.other_table},
-            "no cookie": {"rev": rev, "client": self.client_class()},
-            "another host": {"rev": rev, "HTTP_HOST": "evil.example"},
-            "a POST": {"rev": rev, "method": "post"},
+            "changed, lists due": ({"rev": rev + 1}, 200),
+            "another mode": ({"rev": rev, "mode": "closed"}, 204),
+            "not in this discussion": ({"rev": 0, "group": self.other_table}, 204),
+            "no cookie": ({"rev": rev, "client": self.client_class()}, 404),
         }
-        answered = set()
-        for name, case in cases.items():
+        for name, (case, status) in cases.items():
             with self.subTest(name):
-                fast = phone_views.unchanged_poll(self.environ(**case))
-                if fast is None:
-                    continue
-                answered.add(name)
-                # Asked the same, the view gives the same: a plain 204 and the clock.
-                view = self.poll(**case)
-                self.assertEqual(view.status_code, 204)
-                self.assertNotIn("HX-Refresh", view)
-                self.assertNotIn("HX-Trigger", view)
-                state, seconds = dict(fast)["X-Timer"].split()
-                view_state, view_seconds = view["X-Timer"].split()
-                self.assertEqual(state, view_state)
-                self.assertLessEqual(abs(int(seconds) - int(view_seconds)), 1)
-        self.assertEqual(answered, {"unchanged", "changed, long lists may wait"})
+                response = self.poll(**case)
+                self.assertEqual(response.status_code, status)
+                self.assertIn("Content-Security-Policy", response)  # the view answered
+        waiting = self.poll(rev=rev + 1, at=now, w=50)  # a big hall's lists may wait
+        self.assertEqual(waiting.status_code, 204)
+        self.assertNotIn("Content-Security-Policy", waiting)
 
     def test_a_forged_cookie_goes_to_the_view(self):
-        self.poll()
         forged = self.client_class()
         name = f"gf_p{self.discussion.pk}"
         signature = self.client.cookies[name].value[len(str(self.p.pk)) :]
         forged.cookies[name] = f"{self.p.pk + 1}{signature}"  # another's id, this one's signature
-        self.assertIsNone(phone_views.unchanged_poll(self.environ(client=forged)))
         self.assertEqual(self.poll(client=forged).status_code, 404)
 
-    @override_settings(SECURE_SSL_REDIRECT=True)
-    def test_plain_http_goes_to_the_view_where_https_is_required(self):
+    def test_a_host_outside_allowed_hosts_is_refused_as_everywhere(self):
+        response = self.client.get(
+            self.url("poll/"),
+            {"rev": self.phone_revision(), "mode": "open", "g": self.table1.pk},
+            HTTP_HOST="evil.example",
+            **HX,
+        )
+        self.assertEqual(response.status_code, 400)
+
+    @override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=3600)
+    def test_https_is_required_as_everywhere_and_its_204_says_so(self):
         client = self.client_class()
         client.cookies = self.client.cookies
-        client.get(self.url("poll/"), secure=True)  # reads the row over HTTPS
-        phone_views._poll_row(self.discussion.pk, self.table1.pk)
-        self.assertIsNone(phone_views.unchanged_poll(self.environ()))
-        self.assertEqual(client.get(self.url("poll/"), {"rev": 0}).status_code, 301)
-        self.assertIsNotNone(phone_views.unchanged_poll(self.environ(secure=True)))
-
-    @override_settings(
-        SECURE_HSTS_SECONDS=3600, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True
-    )
-    def test_the_fast_204_carries_the_view_s_headers(self):
-        """All but those of a body's language: a 204 has no body."""
-        rev = self.phone_revision()
-        for secure in (False, True):
-            with self.subTest(secure=secure):
-                client = self.client_class()  # its middleware reads these settings
-                client.cookies = self.client.cookies
-                view = client.get(
-                    self.url("poll/"),
-                    {"rev": rev, "mode": "open", "g": self.table1.pk},
-                    secure=secure,
-                    **HX,
-                )
-                self.assertEqual(view.status_code, 204)
-                fast = phone_views.unchanged_poll(self.environ(rev=rev, secure=secure))
-                self.assertEqual(len(fast), len(dict(fast)))  # each header once
-                expected = {
-                    name: value
-                    for name, value in view.headers.items()
-                    if name not in ("Content-Type", "Content-Length", "Content-Language", "Vary")
-                }
-                fast = dict(fast)
-                self.assertEqual(fast.pop("X-Timer").split()[0], expected.pop("X-Timer").split()[0])
-                self.assertEqual(fast, expected)
-                self.assertEqual("Strict-Transport-Security" in fast, secure)
-
-    def test_it_reads_nothing(self):
-        self.poll()
-        environ = self.environ()
-        with self.assertNumQueries(0):
-            self.assertIsNotNone(phone_views.unchanged_poll(environ))
-
-    def test_the_wsgi_application_answers_it_before_django(self):
-        from gransforum.wsgi import application
-
-        self.poll()
-        started = []
-
-        def count(**kwargs):
-            started.append(kwargs)
-
-        answers = []
-
-        def start_response(status, headers, exc_info=None):
-            answers.append((status, dict(headers)))
-
-        request_started.connect(count)
-        try:
-            body = application(self.environ(), start_response)
-            self.assertEqual(b"".join(body), b"")
-            self.assertEqual(answers[0][0], "204 No Content")
-            self.assertEqual(answers[0][1]["X-Timer"].split()[0], "running")
-            self.assertEqual(started, [])  # Django never saw it
-            # A poll it cannot answer is Django's, as before.
-            body = application(self.environ(client=self.client_class()), start_response)
-            b"".join(body)
-            body.close()
-            self.assertEqual(answers[1][0], "404 Not Found")
-            self.assertEqual(len(started), 1)
-        finally:
-            request_started.disconnect(count)
+        query = {"rev": self.phone_revision(), "mode": "open", "g": self.table1.pk}
+        self.assertEqual(client.get(self.url("poll/"), query, **HX).status_code, 301)
+        response = client.get(self.url("poll/"), query, secure=True, **HX)
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["Strict-Transport-Security"], "max-age=3600")
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
 
 
 class IsolationTests(PhoneTestCase):

@@ -22,7 +22,6 @@ from discussions.ranking import (
     mean_rank,
     pairwise,
     position_counts,
-    retally,
     schulze,
     summarise,
     summarise_tallies,
@@ -522,28 +521,6 @@ def test_summed_tallies_summarise_like_their_ballots(election, data):
     expected = summarise(items, ballots, per_ballot)
     assert summarise_tallies(items, tallies, group_weights) == expected
     assert [t.ballots for t in tallies] == [sum(1 for b in g if b) for g in groups]
-
-
-@QUICK
-@given(elections(max_ballots=12, weighted=False), st.data())
-def test_a_retally_counts_like_a_tally_of_the_new_ballots(election, data):
-    """Some ballots kept, some removed, some added (a changed ballot is one of each):
-    the same counts, and so the same summary, as counting the new ballots afresh."""
-    items, ballots, _ = election
-    kept_count = data.draw(st.integers(0, len(ballots)))
-    kept, removed = ballots[:kept_count], ballots[kept_count:]
-    added = data.draw(st.lists(st.permutations(items).map(lambda p: p[: len(p) // 2 + 1])))
-    before = tally(items, ballots)
-    after = retally(before, removed, added)
-    assert after == tally(items, [*kept, *added])
-    assert summarise_tallies(items, [after]) == summarise(items, [*kept, *added])
-
-
-def test_a_retally_cannot_remove_more_than_was_counted():
-    with pytest.raises(ValueError, match="removed more ballots than the tally of 1 holds"):
-        retally(tally("abc", [["a"]]), [["a"], ["b"]], [])
-    with pytest.raises(ValueError, match="unknown item"):
-        retally(tally("abc", [["a"]]), [], [["d"]])
 
 
 def test_tallies_are_checked():

@@ -32,7 +32,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 from django.utils.translation.template import templatize
 
-from discussions import control, services
+from discussions import facilitator_writes, participant_writes
 from discussions.models import Discussion, MissingArea, Participant
 from tests.base import BaseTestCase, make_user
 
@@ -352,10 +352,10 @@ class TranslatedPagesTests(BaseTestCase):
     def fill(self, participant=None):
         """A running discussion with a ballot, a missing area and revealed results."""
         participant = participant or Participant.objects.latest("pk")
-        control.run_timer(self.d, "start")
-        services.save_ranking(participant, [self.rec.number], self.recs)
-        services.add_entry(participant, MissingArea, "Kultur och idrott")
-        control.reveal_results(self.d, True)
+        facilitator_writes.run_timer(self.d, "start")
+        participant_writes.save_ranking(participant, [self.rec.number], self.recs)
+        participant_writes.add_entry(participant, MissingArea, "Kultur och idrott")
+        facilitator_writes.reveal_results(self.d, True)
         return participant
 
     def data(self) -> list[str]:
@@ -446,7 +446,7 @@ class TranslatedPagesTests(BaseTestCase):
                 self.assert_interface_in(
                     lang, self.client.get(edit), present=[save_or_cancel], absent=["Spara"]
                 )
-                control.run_timer(self.d, "end")
+                facilitator_writes.run_timer(self.d, "end")
                 self.assert_interface_in(
                     lang,
                     self.client.get(reverse("phone", args=[self.d])),

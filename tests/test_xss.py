@@ -31,7 +31,7 @@ import html
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -78,8 +78,9 @@ class StoredXssTests(BaseTestCase):
             with self.subTest(payload=payload), transaction.atomic():
                 # Results are cached per revision (in the cache and in this process),
                 # and the rollback below reuses revisions.
-                cache.clear()
-                results.forget_kept()
+                for kept in caches.all():
+                    kept.clear()
+                results.clear()
                 self.check_payload(payload)
                 transaction.set_rollback(True)
 

@@ -86,7 +86,9 @@
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var xhr = event.detail.xhr;
-    var isControl = event.detail.elt && event.detail.elt.tagName === "FORM";
+    // A control is a form, or a button in one (an entry's "Dölj" posts its list's form).
+    var elt = event.detail.elt;
+    var isControl = !!(elt && elt.closest && elt.closest("form"));
     var box = document.getElementById("flash");
     var offline = (box && box.dataset.offline) || "";
     xhr.addEventListener("loadend", function () {

@@ -1,6 +1,6 @@
 """The facilitator's writes racing the phones', on PostgreSQL with real threads.
 
-Each race is run with the discussion lock (services.lock_discussion) and again with
+Each race is run with the discussion lock (participant_writes.lock_discussion) and again with
 the lock patched out, which must show the race: so the first test can fail.
 """
 
@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from discussions import control, services
+from discussions import facilitator_writes, participant_writes
 from discussions.models import (
     Discussion,
     MissingArea,
@@ -32,8 +32,8 @@ def _save_until_refused(participant, recs, told, stop):
         while not stop.is_set():
             order = orders[i % 2]
             try:
-                services.save_ranking(fresh(participant), order, recs)
-            except services.Refused:
+                participant_writes.save_ranking(fresh(participant), order, recs)
+            except participant_writes.Refused:
                 return
             told[participant.pk] = order  # what this phone was told is saved
             i += 1
@@ -50,7 +50,7 @@ def _race_the_end(discussion, participants, recs):
     for t in savers:
         t.start()
     time.sleep(0.3)
-    control.run_timer(discussion.pk, "end")
+    facilitator_writes.run_timer(discussion.pk, "end")
     connection.close()
     time.sleep(0.2)
     stop.set()
@@ -74,7 +74,7 @@ def test_nothing_is_accepted_after_the_end(room):
 def test_without_the_lock_answers_slip_in_after_the_end(room):
     discussion, participants, recs = room
     slipped = 0
-    with mock.patch.object(services, "lock_for_participant", _no_participant_lock):
+    with mock.patch.object(participant_writes, "lock_for_participant", _no_participant_lock):
         for _ in range(5):
             late, _lost, _told = _race_the_end(discussion, participants, recs)
             slipped += late
@@ -103,8 +103,8 @@ def _merge_while_endorsing(discussion, participants):
     def work(i):
         if i == len(endorsers):
             time.sleep(0.01)
-            return control.merge(MissingArea, discussion.pk, duplicate.pk, original.pk)
-        return services.endorse(fresh(endorsers[i]), duplicate, True)
+            return facilitator_writes.merge(MissingArea, discussion.pk, duplicate.pk, original.pk)
+        return participant_writes.endorse(fresh(endorsers[i]), duplicate, True)
 
     _, errors = at_once(len(endorsers) + 1, work)
     assert errors == [None] * (len(endorsers) + 1)
@@ -128,8 +128,8 @@ def test_without_the_lock_a_merge_loses_endorsements(room):
     discussion, participants, _ = room
     lost = 0
     with (
-        mock.patch.object(services, "lock_for_participant", _no_participant_lock),
-        mock.patch.object(control, "lock_discussion", _no_lock),
+        mock.patch.object(participant_writes, "lock_for_participant", _no_participant_lock),
+        mock.patch.object(facilitator_writes, "lock_discussion", _no_lock),
     ):
         for _ in range(5):
             MissingAreaEndorsement.objects.all().delete()

@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError
 
-from discussions import services
+from discussions import participant_writes
 from discussions.models import (
     MissingArea,
     MissingAreaEndorsement,
@@ -34,7 +34,7 @@ def test_fifty_participants_save_rankings_at_the_same_instant(room):
     before = revision(discussion)
 
     _, errors = at_once(
-        50, lambda i: services.save_ranking(fresh(participants[i]), orders[i], recs)
+        50, lambda i: participant_writes.save_ranking(fresh(participants[i]), orders[i], recs)
     )
 
     assert errors == [None] * 50
@@ -49,7 +49,10 @@ def _two_tabs(participant, recs, rounds):
     for r in range(rounds):
         orders = [[1 + r % 5, 6, 7], [8, 1 + (r + 2) % 5]]
         _, errors = at_once(
-            2, lambda i, orders=orders: services.save_ranking(fresh(participant), orders[i], recs)
+            2,
+            lambda i, orders=orders: participant_writes.save_ranking(
+                fresh(participant), orders[i], recs
+            ),
         )
         failures += sum(isinstance(e, IntegrityError) for e in errors)
         assert all(e is None or isinstance(e, IntegrityError) for e in errors), errors
@@ -71,7 +74,7 @@ def test_two_tabs_of_one_phone_leave_one_whole_ballot(room):
 def test_without_the_lock_two_tabs_collide(room):
     """The check the test above can fail: take the lock away and the race shows."""
     _, participants, recs = room
-    with mock.patch.object(services, "lock_for_participant", _no_participant_lock):
+    with mock.patch.object(participant_writes, "lock_for_participant", _no_participant_lock):
         failures, mixed = _two_tabs(participants[0], recs, rounds=25)
     assert failures + mixed > 0
 
@@ -83,7 +86,9 @@ def test_fifty_endorsements_of_one_entry_at_once(room):
     )
     before = revision(discussion)
 
-    _, errors = at_once(50, lambda i: services.endorse(fresh(participants[i]), area, True))
+    _, errors = at_once(
+        50, lambda i: participant_writes.endorse(fresh(participants[i]), area, True)
+    )
 
     assert errors == [None] * 50
     endorsers = list(
@@ -99,6 +104,8 @@ def test_a_double_tap_on_plus_one_counts_once(room):
         discussion=discussion, group=participants[0].group, author=participants[0], text="Kultur"
     )
     for _ in range(10):
-        _, errors = at_once(4, lambda i: services.endorse(fresh(participants[1]), area, True))
+        _, errors = at_once(
+            4, lambda i: participant_writes.endorse(fresh(participants[1]), area, True)
+        )
         assert errors == [None] * 4
         assert MissingAreaEndorsement.objects.filter(entry=area).count() == 1

@@ -73,12 +73,12 @@ def revision(discussion):
 
 
 def _no_lock(discussion_id):
-    """control.lock_discussion without the lock."""
+    """facilitator_writes.lock_discussion without the lock."""
     return Discussion.objects.get(pk=discussion_id)
 
 
 def _no_participant_lock(participant):
-    """services.lock_for_participant without the locks: the same answer, read plainly."""
+    """participant_writes.lock_for_participant without the locks: the same answer, read plainly."""
     discussion = Discussion.objects.get(pk=participant.discussion_id)
     discussion.locked_group_id = (
         Participant.objects.filter(pk=participant.pk).values_list("group_id", flat=True).get()

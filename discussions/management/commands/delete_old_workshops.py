@@ -14,9 +14,9 @@ from django.core.management import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from discussions import export
+from discussions import deletion
 from discussions.models import Workshop
-from discussions.services import Refused
+from discussions.refused import Refused
 
 
 def old_workshops(days: int, now=None):
@@ -41,19 +41,19 @@ class Command(BaseCommand):
             raise CommandError("--days must be at least 1.")
         deleted = skipped = 0
         for workshop in old_workshops(days):
-            found = export.counts(workshop)
+            found = deletion.counts(workshop)
             line = (
                 f"workshop {workshop.pk} {workshop.title!r} "
                 f"({workshop.date or workshop.created_at.date()}): "
                 f"{found['discussions']} discussions, {found['participants']} participants"
             )
-            if export.busy_discussions(workshop):
+            if deletion.busy_discussions(workshop):
                 self.stdout.write(f"Skipped {line}: a discussion is running")
                 skipped += 1
                 continue
             if not dry_run:
                 try:
-                    export.delete_workshop(workshop)
+                    deletion.delete_workshop(workshop)
                 except Refused:  # it started in the meantime
                     self.stdout.write(f"Skipped {line}: a discussion is running")
                     skipped += 1

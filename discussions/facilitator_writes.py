@@ -1,11 +1,11 @@
 """Everything a facilitator changes, one function per action.
 
-Like discussions/services.py for participants: each write runs in one transaction
-that locks the discussion's row first, exclusively (so it waits for the phones'
-writes in flight and holds off new ones), and bumps the discussion's revision,
-which every phone and screen compares; and a request the app
-will not carry out raises `Refused` with a message for people. The callers have already checked that
-the user may run this discussion.
+Like discussions/participant_writes.py for participants: each write runs in one
+transaction that takes the discussion's lock first, exclusively (so it waits for the
+phones' writes in flight and holds off new ones; discussions/locks.py), and bumps
+the discussion's revision, which every phone and screen compares. A request the app
+will not carry out raises `Refused` with a message for people. The callers have
+already checked that the user may run this discussion.
 """
 
 import re
@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from discussions import timer
-from discussions.models import Discussion, Group
-from discussions.services import ENDORSEMENT_MODELS, Refused, lock_discussion
+from discussions.locks import lock_discussion
+from discussions.models import ENDORSEMENT_MODELS, Discussion, Group
+from discussions.refused import Refused
 
 MAX_TABLES = 60
 
@@ -133,7 +134,7 @@ def merge(model, discussion_id: int, source_id: int, target_id: int) -> None:
         raise Refused(_("Ett inlägg kan inte slås ihop med sig självt."))
     endorsement_model = ENDORSEMENT_MODELS[model]
     with transaction.atomic():
-        # The discussion's lock first, as in every write (services.lock_discussion):
+        # The discussion's lock first, as in every write (discussions/locks.py):
         # services.endorse holds it while it adds a +1, so a +1 lands either before
         # the move (and is moved) or after it, on the target; and one lock order
         # means no deadlock with the phones.

@@ -1,21 +1,11 @@
 """Everything a participant writes, one function per action.
 
-Each write runs in one transaction that takes, in this order, the discussion's
-write lock *shared*, the participant's row, and last (by bumping its revision)
-the group's row, so a poll that sees the old revision knows nothing changed. The
-order is the same everywhere (control.py takes the discussion's lock exclusively
-and never a participant's row), so there are no deadlocks, and:
+Each write runs in one transaction that takes the discussion's lock shared, then
+the participant's row, and last bumps the group's revision (discussions/locks.py
+says why in that order), so a poll that sees the old revision knows nothing
+changed. A request the app will not carry out raises `Refused`.
 
-- the shared lock lets writes from the whole hall run side by side, yet puts
-  each of them wholly before or wholly after a facilitator's write such as "end
-  now", which takes it exclusively: a save that reads "running" cannot commit
-  after the end did;
-- the participant's row serialises two tabs of one phone;
-- a group's row is held only from the bump to the commit, and only by writes
-  at that table.
-
-Every function is
-idempotent where a phone may send the same request twice (a double tap, a retry
+Every function is idempotent where a phone may send the same request twice (a double tap, a retry
 after a lost response): the ballot is replaced as a whole, an endorsement says
 whether it should exist, and an entry the author already wrote is not written
 again.
@@ -26,33 +16,23 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from discussions import timer
+from discussions.locks import lock_discussion_shared, lock_for_participant
 from discussions.models import (
+    ENDORSEMENT_MODELS,
     NAME_MAX,
     TEXT_MAX,
-    ActivityEndorsement,
     ActivityProposal,
     Discussion,
     Group,
-    MissingArea,
-    MissingAreaEndorsement,
     Participant,
     Ranking,
 )
-
-
-class Refused(Exception):
-    """A request the app understood and will not carry out; the message is for people."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
+from discussions.refused import Refused
 
 # --- Reading input ------------------------------------------------------------
 
@@ -193,10 +173,6 @@ def join(discussion: Discussion, group_id: int | None, display_name: str) -> Par
     return participant
 
 
-ENTRY_MODELS = {"area": MissingArea, "activity": ActivityProposal}
-ENDORSEMENT_MODELS = {MissingArea: MissingAreaEndorsement, ActivityProposal: ActivityEndorsement}
-
-
 def add_entry(participant: Participant, model, text: str, recommendation=None):
     """Add a missing area or an activity; the same text twice from one author is one entry."""
     extra = {"recommendation": recommendation} if model is ActivityProposal else {}
@@ -267,69 +243,3 @@ def endorse(participant: Participant, entry, want: bool) -> EndorseResult:
         elif mine.delete()[0]:
             Group.bump_revision(target.group_id)
     return EndorseResult(target.pk, want)
-
-
-# --- Locks (the order is in the module's docstring) ------------------------------
-#
-# On SQLite, where row locks do not exist, the IMMEDIATE transactions of settings.py
-# serialise all writes instead.
-
-CLOCK_FIELDS = ("duration_seconds", "started_at", "paused_at", "paused_seconds", "ended_at")
-
-
-def lock_discussion(discussion_id: int) -> Discussion:
-    """A facilitator's lock: the discussion, exclusively, with its clock as it is now.
-
-    It waits for the participant writes in flight and holds off new ones until it
-    commits (see _discussion_lock).
-    """
-    _discussion_lock(discussion_id, shared=False)
-    return Discussion.objects.select_for_update().only(*CLOCK_FIELDS).get(pk=discussion_id)
-
-
-# A PostgreSQL advisory lock per discussion, rather than FOR SHARE on its row: row
-# share locks let every new writer in beside the ones already there, so with a hall
-# writing without pause "end now" waited behind them for minutes (the end-race test
-# hung). The lock manager queues a shared request behind a waiting exclusive one.
-_ADVISORY_LOCK_SPACE = 0x6766  # "gf": the first key, so other apps' locks never clash
-
-
-def _discussion_lock(discussion_id: int, *, shared: bool) -> None:
-    if connection.vendor != "postgresql":
-        return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [_ADVISORY_LOCK_SPACE, discussion_id])
-
-
-def lock_discussion_shared(discussion_id: int) -> None:
-    """The discussion's lock, shared: for a join, which has no participant row yet."""
-    _discussion_lock(discussion_id, shared=True)
-
-
-def lock_for_participant(participant: Participant) -> Discussion:
-    """The discussion's lock shared, then the participant's row; the clock as it is now.
-
-    Returns the discussion with its clock, read after the lock (a new snapshot, so
-    an "end now" that committed while this waited is seen), and `locked_group_id`:
-    the participant's group as committed (another tab may just have changed it).
-    """
-    _discussion_lock(participant.discussion_id, shared=True)
-    sql = (
-        f"SELECT {_columns()}, p.group_id AS locked_group_id "
-        f"FROM {Participant._meta.db_table} p "
-        f"JOIN {Discussion._meta.db_table} d ON d.id = p.discussion_id WHERE p.id = %s"
-    )
-    if connection.vendor == "postgresql":
-        # Django's select_for_update cannot name one table of a join in raw SQL.
-        sql += " FOR NO KEY UPDATE OF p"
-    # raw() rather than a cursor: the clock's datetimes come back converted.
-    found = list(Discussion.objects.raw(sql, [participant.pk]))
-    if not found:
-        # Deleted since the view loaded it (the facilitator deleted the data).
-        raise Refused(_("Det här finns inte längre. Ladda om sidan."), 404)
-    return found[0]
-
-
-def _columns() -> str:
-    return ", ".join(f"d.{connection.ops.quote_name(f)}" for f in ("id", *CLOCK_FIELDS))

@@ -1,0 +1,173 @@
+"""Results as data: the JSON export's "results" and "kept_texts", and a frozen report.
+
+When an organiser deletes the participants' data, each started discussion keeps its
+report as a ReportSnapshot holding `data(...)` of its results at that moment; from
+then on `results.of` builds its Results from it with `results(...)` here, so the
+report, the summary sheets and the screens show what was frozen. The form is the one
+docs/export-schema.md describes, numbers rounded by `results.rounded`.
+"""
+
+from discussions import ranking
+from discussions.models import ReportSnapshot
+from discussions.results import (
+    GROUP,
+    Entry,
+    Participation,
+    Reasons,
+    Rec,
+    Results,
+    Table,
+    finish,
+    rounded,
+    table,
+)
+
+SCHEMA_VERSION = 1
+# Scores are exact fractions in ranking.py; files get them rounded to this many
+# decimals, plenty to tell two apart and short enough to read.
+DECIMALS = 4
+
+
+def data(by_participant: Results, by_group: Results) -> dict:
+    """The results with both weightings, and the texts as the report prints them
+    (no hidden or merged-away entry, no author)."""
+    room = by_participant.room
+    return {
+        "results": {
+            "participants": room.participants,
+            "ballots": room.ballots,
+            "overall": _table(room),
+            "overall_by_group": _table(by_group.room),
+            "groups": [
+                {"group": t.group_id, "name": t.name, "participants": t.participants, **_table(t)}
+                for t in by_participant.tables
+            ],
+        },
+        "kept_texts": {
+            "whys": [
+                {
+                    "recommendation": reasons.rec.number if reasons.rec else None,
+                    "group": group,
+                    "text": text,
+                }
+                for reasons in by_participant.reasons
+                for text, group in reasons.answers
+            ],
+            "missing_areas": [_entry(e) for e in by_participant.areas],
+            "activities": [
+                {"recommendation": e.rec.number, "title": e.rec.title, **_entry(e)}
+                for activities in by_participant.activities
+                for e in activities.entries
+            ],
+        },
+    }
+
+
+def _table(t: Table) -> dict:
+    return {
+        "ballots": t.ballots,
+        "weight": rounded(t.weight, DECIMALS),
+        "kendalls_w": rounded(t.agreement, DECIMALS),
+        "rows": [
+            {
+                "recommendation": row.rec.number,
+                "title": row.rec.title,
+                "schulze_position": row.place,
+                "kemeny_position": row.kemeny_place,
+                "borda": rounded(row.borda, DECIMALS),
+                "mean_rank": rounded(row.mean_rank, DECIMALS),
+                "first_places": rounded(row.first_places, DECIMALS),
+                "position_counts": row.position_counts,
+            }
+            for row in t.rows
+        ],
+    }
+
+
+def _entry(e: Entry) -> dict:
+    return {
+        "group": e.group_name,
+        "text": e.text,
+        "endorsements": e.endorsements,
+        "merged": e.merged_count,
+    }
+
+
+# --- Reading a frozen report back -----------------------------------------------------
+
+
+def results(discussion_id: int, revision: int, weighting: str, snapshot: ReportSnapshot):
+    """The Results a snapshot's data holds: its tables and texts, no people."""
+    stored = snapshot.data["results"]
+    room_data = stored["overall_by_group" if weighting == GROUP else "overall"]
+    recs = [Rec(row["recommendation"], row["title"]) for row in stored["overall"]["rows"]]
+    recs.sort(key=lambda rec: rec.number)
+    by_number = {rec.number: rec for rec in recs}
+    room = _read_table(recs, room_data, None, "", stored["participants"])
+    tables = [
+        _read_table(recs, g, g["group"], g["name"], g["participants"]) for g in stored["groups"]
+    ]
+    texts = snapshot.data["kept_texts"]
+    reasons = {}
+    for why in texts["whys"]:
+        rec = by_number.get(why["recommendation"]) if why["recommendation"] else None
+        reasons.setdefault(rec, []).append((why["text"], why["group"]))
+    order = [row.rec for row in room.rows]
+    return finish(
+        discussion_id,
+        revision,
+        weighting,
+        recs,
+        room,
+        tables,
+        [Participation(t.group_id, t.name, t.participants, t.ballots, None) for t in tables],
+        [Reasons(rec, reasons[rec]) for rec in [*order, None] if rec in reasons],
+        areas=[_read_entry("area", e, None) for e in texts["missing_areas"]],
+        activities=[
+            _read_entry("activity", e, Rec(e["recommendation"], e["title"]))
+            for e in texts["activities"]
+        ],
+        frozen_at=snapshot.created_at,
+    )
+
+
+def _read_table(recs, stored: dict, group_id, name, participants) -> Table:
+    rows = stored["rows"]
+    kemeny = sorted((r for r in rows if r["kemeny_position"]), key=lambda r: r["kemeny_position"])
+    summary = ranking.Summary(
+        ballots=stored["ballots"],
+        weight=stored["weight"],
+        order=[r["recommendation"] for r in rows],
+        kemeny=[r["recommendation"] for r in kemeny],
+        w=stored["kendalls_w"],
+        rows=[
+            ranking.ItemResult(
+                item=r["recommendation"],
+                borda=r["borda"],
+                mean_rank=r["mean_rank"],
+                first_places=r["first_places"],
+                schulze_position=r["schulze_position"],
+                kemeny_position=r["kemeny_position"],
+                position_counts=r["position_counts"],
+            )
+            for r in rows
+        ],
+    )
+    return table(recs, summary, group_id, name, participants)
+
+
+def _read_entry(kind: str, stored: dict, rec: Rec | None) -> Entry:
+    return Entry(
+        kind=kind,
+        pk=None,
+        text=stored["text"],
+        group_id=None,
+        group_name=stored["group"],
+        author_id=None,
+        endorsements=stored["endorsements"],
+        hidden=False,
+        merged_into_id=None,
+        created_at=None,
+        rec=rec,
+        merged_count=stored["merged"],
+    )

@@ -135,7 +135,7 @@ def merge(model, discussion_id: int, source_id: int, target_id: int) -> None:
     endorsement_model = ENDORSEMENT_MODELS[model]
     with transaction.atomic():
         # The discussion's lock first, as in every write (discussions/locks.py):
-        # services.endorse holds it while it adds a +1, so a +1 lands either before
+        # participant_writes.endorse holds it while it adds a +1, so a +1 lands either before
         # the move (and is moved) or after it, on the target; and one lock order
         # means no deadlock with the phones.
         lock_discussion(discussion_id)

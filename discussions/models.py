@@ -223,8 +223,9 @@ class Discussion(models.Model):
 
         It changes with every write to the discussion, by anyone, so the dashboard and
         the projector can answer "nothing new" after one query. Both terms only rise,
-        and deleting a group adds its revision to the discussion's (control.delete_group),
-        so the sum never comes back to a value a screen has already shown.
+        and deleting a group adds its revision to the discussion's
+        (facilitator_writes.delete_group), so the sum never comes back to a value a
+        screen has already shown.
         """
         groups = (
             Group.objects.filter(discussion=OuterRef("pk"))
@@ -252,7 +253,7 @@ class Group(models.Model):
     name = models.CharField(_("namn"), max_length=NAME_MAX)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
     # Bumped by every participant write that changes what this group's phones show
-    # (services.py). A phone compares it (plus the discussion's revision) to wake only
+    # (participant_writes.py). A phone compares it (plus the discussion's revision) to wake only
     # for its own table, and writes at different tables never wait for each other's
     # row lock: with one counter on the discussion, every write in a full hall queued
     # behind the last one.

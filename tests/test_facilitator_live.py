@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions import ranking, results, timer
+from discussions import facilitator_writes, participant_writes, ranking, results, timer
 from discussions.management.commands.crowd import make_crowd
 from discussions.models import Discussion, Group
 from tests.base import BaseTestCase, add_area, add_participant
@@ -448,6 +448,31 @@ class DashboardTests(LiveTestCase):
         self.client.cookies["django_language"] = "nb"
         content = self.render_fragment().content.decode()
         self.assertIn("2 rangeringer · W = 1,00", summary(self.table1))
+
+    def test_a_groups_kept_table_is_drawn_again_after_its_groups_own_changes(self):
+        """Each group's table is kept per its revision: a ballot at the table (the
+        phones' write path) and a new name (the facilitator's) both show at once,
+        and the other table, unchanged, keeps what it showed."""
+        anna = add_participant(self.discussion, self.table1, (1,))
+        add_participant(self.discussion, self.table2, (5,))
+        page = reverse("facilitator:dashboard", args=[self.d])
+        self.control("start")
+
+        def summary(group):
+            content = self.client.get(page).content.decode()
+            part = content[content.index(f'id="group-{group.pk}"') :]
+            return part[part.index("<summary>") : part.index("</summary>")]
+
+        self.assertIn("1 rangordning · Kemeny: 1 › ", summary(self.table1))
+        self.assertIn("1 rangordning · Kemeny: 5 › ", summary(self.table2))
+        recommendations = list(self.discussion.recommendation_set.recommendations.all())
+        bo = add_participant(self.discussion, self.table1)
+        participant_writes.save_ranking(bo, [2], recommendations)
+        participant_writes.save_ranking(anna, [2], recommendations)
+        self.assertIn("2 rangordningar · W = 1,00 · Kemeny: 2 › ", summary(self.table1))
+        self.assertIn("1 rangordning · Kemeny: 5 › ", summary(self.table2))
+        facilitator_writes.rename_group(self.table2, "Fönsterbordet")
+        self.assertIn("<strong>Fönsterbordet</strong>", summary(self.table2))
 
     def test_the_matrix_foot_and_the_participation_table_give_each_group_its_numbers(self):
         Group.objects.create(discussion=self.discussion, name="Bord <3>", position=3)

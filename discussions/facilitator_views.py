@@ -15,6 +15,7 @@ are counted, one poll later, and in a big hall after a wait of a few seconds
 
 import difflib
 import enum
+import math
 from urllib.parse import urlencode
 
 import segno
@@ -256,10 +257,14 @@ def _change(request, discussion_id) -> Change:
 
 def _live_results(request, discussion, change: Change, weighting=results.PARTICIPANT):
     """The results a live region draws, or None when there are none newer than it
-    shows: the participants' answers are drawn once counted, which happens after the
-    poll that found them is answered (results.of), so no poll waits for a count."""
-    counted = results.of(discussion, weighting, or_kept=change is Change.ANSWERS)
-    if change is Change.ANSWERS and str(counted.revision) == request.GET.get("rev"):
+    shows. The participants' answers are drawn once counted, which happens after the
+    poll that found them is answered (results.of), so no poll waits for a count; in
+    a big hall, results counted within the hall's wait are good enough to draw."""
+    if change is not Change.ANSWERS:
+        return results.of(discussion, weighting)
+    wait = min(hall.LIVE_REDRAW_MAX_SECONDS, id_or_none(request.GET.get("w")) or 0)
+    counted = results.of(discussion, weighting, kept_for=wait)
+    if str(counted.revision) == request.GET.get("rev"):
         return None
     return counted
 
@@ -400,15 +405,17 @@ def dashboard_live(request, discussion_id):
     # poll draws only those the facilitator has open (the rest as a summary).
     opened = _open_groups(request)
     counted = _live_results(request, discussion, change, request.GET.get("vikt"))
-    if counted is None:
-        # The new answers are counted once this answer is out (results.of); then draw
-        # them too, so that the next poll finds the board drawn (dashboard.html).
+    if change is Change.ANSWERS:
+        # New answers are counted once this answer is out (results.of); then draw
+        # them too, so that the next redraw finds the board drawn (dashboard.html).
+        # By then the count is kept: drawing never counts (kept_for=inf).
         def draw():
-            counted = results.of(discussion, request.GET.get("vikt"))
+            counted = results.of(discussion, request.GET.get("vikt"), kept_for=math.inf)
             context = _dashboard_context(request, discussion, counted, opened)
             render_to_string("facilitator/dashboard.html#live", context, request)
 
         after_answer.later(("board", discussion.pk, request.get_full_path()), draw)
+    if counted is None:
         return HttpResponse(status=204)
     context = _dashboard_context(request, discussion, counted, opened)
     return render(request, "facilitator/dashboard.html#live", context)

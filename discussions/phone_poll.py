@@ -18,6 +18,7 @@ the countdown. A phone may learn of a change one poll later than it happened, ne
 miss one: its own writes answer with their part at once.
 """
 
+import enum
 import json
 from dataclasses import dataclass
 
@@ -43,14 +44,29 @@ OPEN_STATES = (timer.State.RUNNING, timer.State.PAUSED)
 local_cache = caches["local"]
 
 
-def mode(discussion, now) -> str:
-    """What kind of page the phone shows; a change of mode reloads the page."""
+class Mode(enum.StrEnum):
+    """What kind of page a phone shows: the clock's state, and whether the results
+    are revealed. The page polls with its mode; a change of mode reloads the page."""
+
+    BEFORE = "before"
+    OPEN = "open"  # running or paused: the questions can be answered
+    CLOSED = "closed"
+    BEFORE_RESULTS = "before-results"
+    OPEN_RESULTS = "open-results"
+    CLOSED_RESULTS = "closed-results"
+
+    @property
+    def closed(self) -> bool:
+        return self in (Mode.CLOSED, Mode.CLOSED_RESULTS)
+
+
+def mode(discussion, now) -> Mode:
     state = timer.state(discussion.clock, now)
     if state is timer.State.NOT_STARTED:
         kind = "before"
     else:
         kind = "open" if state in OPEN_STATES else "closed"
-    return kind + ("-results" if discussion.results_revealed else "")
+    return Mode(kind + ("-results" if discussion.results_revealed else ""))
 
 
 def timer_context(discussion, now) -> dict:
@@ -249,14 +265,14 @@ def _reload(spread: float = 0):
     return response
 
 
-def _reload_spread(request, page_mode: str) -> float:
+def _reload_spread(request, page_mode: Mode) -> float:
     """When the time is up every phone learns it within one poll and reloads its page:
     the stampede that has brought down other voting apps. The answer's X-Timer already
     shows "Tiden är ute" and a late save is refused with the text kept, so the reload
     (to the read-only page) can wait: in a big hall it is spread over the same wait
     as the lists' redraws (a minute at most). The start is not spread: people wait
     for it."""
-    if not page_mode.startswith("closed"):
+    if not page_mode.closed:
         return 0
     wait = min(hall.LIST_REDRAW_MAX_SECONDS, id_or_none(request.GET.get("w")) or 0)
     return wait if wait > hall.PHONE_POLL_SECONDS else 0

@@ -30,7 +30,9 @@ The values, their counting and their keeping are one module, past 400 lines, on
 purpose: "where does this number come from?" has its whole answer here.
 """
 
+import math
 import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -235,15 +237,17 @@ class Results:
 # --- The one way in -----------------------------------------------------------------
 
 
-def of(discussion: Discussion, weighting: str = PARTICIPANT, *, or_kept: bool = False):
+def of(discussion: Discussion, weighting: str = PARTICIPANT, *, kept_for: float | None = None):
     """The discussion's results as of its live revision, with every participant or
     every table weighing the same: eight queries, one while this process has them.
 
-    `or_kept`, for a screen that polls and may show numbers one poll old: the newest
-    results this process has counted come back at once, and when they are behind,
-    the current ones are counted as soon as this request's answer is sent
-    (discussions/after_answer.py), for the screen's next poll. A full hall's count
-    takes a tenth of a second of a busy core; this way no poll waits for it.
+    `kept_for`, for a screen that polls and may show numbers a few seconds old: the
+    newest results this process has counted come back at once; when they are behind
+    and were counted more than `kept_for` seconds ago, the current ones are counted
+    as soon as this request's answer is sent (discussions/after_answer.py), for the
+    screen's next poll. A full hall's count takes a tenth of a second of a busy core;
+    this way no poll waits for it, and the screens of one hall (the dashboard, the
+    projector) share one count per wait instead of each starting its own.
     """
     weighting = parse_weighting(weighting)
     # Read before the answers (here, or by the caller that annotated it): a write in
@@ -252,29 +256,37 @@ def of(discussion: Discussion, weighting: str = PARTICIPANT, *, or_kept: bool = 
     if revision is None:
         revision = discussion.get_live_revision()
     key = (discussion.pk, weighting)
-    kept = _newest.get(key)
+    kept, age = _newest.get(key), _newest.age(key)
     if kept is not None and kept.revision >= revision:
         return kept
-    if or_kept and kept is not None:
-        after_answer.later(("count", key), lambda: _count_again(*key))
+    if kept_for is not None and kept is not None:
+        if age > kept_for:
+            after_answer.later(("count", key), lambda: _count_again(*key))
         return kept
     return _newest.count(key, revision, lambda: _count(discussion, weighting, revision))
 
 
 class _Newest:
     """This process's newest results of each discussion and weighting, for the last
-    few discussions. One thread counts a key at a time: the phones of a hall that
-    open the revealed results together count them once."""
+    few discussions, with when they were counted. One thread counts a key at a time:
+    the phones of a hall that open the revealed results together count them once."""
 
     def __init__(self, size: int):
         self._size = size
         self._lock = threading.Lock()
-        self._values: dict = {}
+        self._values: dict = {}  # key: (Results, time.monotonic() when counted)
         self._counting: dict = {}
 
     def get(self, key) -> Results | None:
         with self._lock:
-            return self._values.get(key)
+            return self._values.get(key, (None, 0))[0]
+
+    def age(self, key) -> float:
+        """Seconds since the kept results of `key` were counted (inf: none kept)."""
+        with self._lock:
+            if key not in self._values:
+                return math.inf
+            return time.monotonic() - self._values[key][1]
 
     def count(self, key, revision: int, compute) -> Results:
         """Results at `revision` or newer: the kept ones, or compute()'s."""
@@ -290,7 +302,7 @@ class _Newest:
                     oldest = next(iter(self._values))
                     del self._values[oldest]
                     self._counting.pop(oldest, None)
-                self._values[key] = value
+                self._values[key] = (value, time.monotonic())
         return value
 
     def clear(self) -> None:

@@ -180,10 +180,13 @@ class RevealTests(LiveTestCase):
 
     def test_phone_mode_follows_the_reveal(self):
         # The phone reloads when its mode changes; "-results" is how it learns.
-        from discussions.phone_poll import mode
+        from discussions.phone_poll import Mode, mode
 
+        self.assertIs(mode(self.fresh(), timezone.now()), Mode.BEFORE)
         self.client.post(reverse("facilitator:reveal", args=[self.d]), {"reveal": "1"})
-        self.assertTrue(mode(self.fresh(), timezone.now()).endswith("-results"))
+        self.assertIs(mode(self.fresh(), timezone.now()), Mode.BEFORE_RESULTS)
+        self.control("start")
+        self.assertIs(mode(self.fresh(), timezone.now()), Mode.OPEN_RESULTS)
 
 
 class ProjectorTests(LiveTestCase):

@@ -233,23 +233,30 @@ class KeptResultsTests(BaseTestCase):
         self.assertIsNone(newest.get("c"))
 
     def test_a_screen_that_may_wait_gets_the_kept_results_and_the_new_ones_next(self):
+        def answer_sent():
+            # As Django's test client sends it, without closing the test's connection.
+            request_finished.disconnect(close_old_connections)
+            try:
+                request_finished.send(sender=None)
+            finally:
+                request_finished.connect(close_old_connections)
+
         add_participant(self.discussion, self.table1, (3, 1))
-        first = results.of(fresh(self.discussion), or_kept=True)  # nothing kept: counted
+        first = results.of(fresh(self.discussion), kept_for=0)  # nothing kept: counted
         self.assertEqual(first.room.ballots, 1)
         add_participant(self.discussion, self.table2, (5,))
-        # Counted only once the answer to this request is sent (as Django's test client
-        # sends it: without closing the test's connection).
-        self.assertIs(results.of(fresh(self.discussion), or_kept=True), first)
-        request_finished.disconnect(close_old_connections)
-        try:
-            request_finished.send(sender=None)
-        finally:
-            request_finished.connect(close_old_connections)
-        second = results.of(fresh(self.discussion), or_kept=True)
+        # Counted only once the answer to this request is sent.
+        self.assertIs(results.of(fresh(self.discussion), kept_for=0), first)
+        answer_sent()
+        second = results.of(fresh(self.discussion), kept_for=0)
         self.assertEqual(second.room.ballots, 2)
         self.assertGreater(second.revision, first.revision)
-        # Without or_kept, the results are always those of now.
+        # Counted within the screen's wait: good enough, and not counted again.
         add_participant(self.discussion, self.table2, (2,))
+        self.assertIs(results.of(fresh(self.discussion), kept_for=60), second)
+        answer_sent()
+        self.assertIs(results.of(fresh(self.discussion), kept_for=60), second)
+        # Without kept_for, the results are always those of now.
         self.assertEqual(results.of(fresh(self.discussion)).room.ballots, 3)
 
 

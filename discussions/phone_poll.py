@@ -121,7 +121,8 @@ def poll(request, discussion_id):
     group_id = id_or_none(request.GET.get("g")) or 0
     row = _poll_row(discussion_id, group_id)
     # The cookie is checked by its signature alone here: no query on the fast path.
-    if row is None or participant_id(request, discussion_id) is None:
+    pk = participant_id(request, discussion_id)
+    if row is None or pk is None:
         raise Http404("no participant")
     now = timezone.now()
     page_mode = mode(row, now)
@@ -131,7 +132,6 @@ def poll(request, discussion_id):
         return _clocked(_reload(_reload_spread(request, page_mode)), row, now)
     if _unchanged(request, row, now):
         return _clocked(HttpResponse(status=204), row, now)
-    pk = participant_id(request, discussion_id)
     group_now = (
         Participant.objects.filter(pk=pk, discussion_id=discussion_id)
         .values_list("group_id", flat=True)

@@ -80,19 +80,23 @@ def timer_context(discussion, now) -> dict:
     }
 
 
-def lists_context(discussion, participant_id: int, group_id: int, revisions, now) -> dict:
+def lists_context(
+    discussion, participant_id: int, group_id: int, revisions, now, step: str
+) -> dict:
     """The table's lists, the clock and the poll that keeps them fresh.
 
     `discussion`: the Discussion, or the poll's row of it. `revisions` are the
     discussion's and the group's, read before the lists are: a write in between
     shows up one poll later, never the other way round. The lists are read only if
-    a template shows them (an htmx answer shows one part).
+    a template shows them: a step's page shows at most one (phone_views.STEPS), and
+    its poll says which (`s`), so the poll redraws only that one.
     """
     query = {
         "mode": mode(discussion, now),
         "g": group_id,
         "rev": sum(revisions),
         "at": int(now.timestamp()),
+        "s": step,
     }
 
     timer_now = timer_context(discussion, now)
@@ -106,6 +110,7 @@ def lists_context(discussion, participant_id: int, group_id: int, revisions, now
 
     return {
         "discussion": discussion,
+        "step": step,
         "areas": drawn(MissingArea),
         "activities": drawn(ActivityProposal),
         "timer": timer_now,
@@ -142,7 +147,8 @@ def poll(request, discussion_id):
     if group_now != group_id:
         return _reload()  # moved to another table from another tab
     use_language(request, row.language)
-    context = lists_context(row, pk, group_id, (row.revision, row.group_revision), now)
+    step = request.GET.get("s", "")
+    context = lists_context(row, pk, group_id, (row.revision, row.group_revision), now, step)
     return _clocked(render(request, "discussions/phone_poll.html", context), row, now)
 
 

@@ -1,10 +1,14 @@
-"""The participant's phone: the three questions on one page, and every answer to them.
+"""The participant's phone: one question at a time, and every answer to them.
 
-Every action is a plain form POST that redirects back to the page, so the phone
-works without JavaScript. With htmx the same URLs answer with just the part of the
-page that changed (`phone.html#<part>`), and a refused request answers with that
-part too, with the typed text kept and the reason shown. Joining is in
-join_views.py, the poll that keeps the page fresh in phone_poll.py.
+The phone is a guided flow of pages (STEPS): rank, why, missing areas, activities,
+then a summary of what was saved. Each step's page is the GET of the URL its form
+posts to (/d/5/why/ shows the question, a POST to it saves the answer), so every
+step is a page of its own and the phone works without JavaScript. A POST with
+`next` saves and goes on to the next step; without it the same step is shown again.
+With htmx the same URLs answer with just the part of the page that changed
+(`phone.html#<part>`), and a refused request answers with that part too, with the
+typed text kept and the reason shown. Joining is in join_views.py, the poll that
+keeps the page fresh in phone_poll.py.
 """
 
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -75,16 +79,55 @@ def _recommendations(discussion) -> list:
     return list(discussion.recommendation_set.recommendations.order_by("number"))
 
 
-def _page_context(request, participant: Participant, recs=None, only=None, **extra) -> dict:
-    """Everything the page shows; with `only`, what that one part of it needs (an
-    htmx answer to a write), so an area's +1 does not read the ballot."""
+# The questions, one page each, in the order they are asked; after them "done", a
+# summary of what was saved. "results" and "group" are pages outside the sequence.
+STEPS = ("rank", "why", "area", "activity")
+PAGES = (*STEPS, "done", "results", "group")
+
+
+def step_url(discussion_id: int, step: str) -> str:
+    if step == "rank":
+        return reverse("phone", args=[discussion_id])
+    if step in ("area", "activity"):
+        return reverse("entry_add", args=[discussion_id, step])
+    return reverse(f"phone_{step}", args=[discussion_id])
+
+
+def _steps_context(discussion_id: int, step: str) -> dict:
+    """Where the participant is in the flow: the numbered steps (each a link back),
+    and the pages before and after this one."""
+    steps = [
+        {"name": name, "number": i, "url": step_url(discussion_id, name), "current": name == step}
+        for i, name in enumerate(STEPS, start=1)
+    ]
+    sequence = [*STEPS, "done"]
+    at = sequence.index(step) if step in sequence else 0
+    before = sequence[at - 1] if at > 0 else None
+    after = sequence[at + 1] if step in STEPS else None
+    return {
+        "step": step,
+        "steps": steps,
+        "step_number": at + 1 if step in STEPS else None,
+        "step_count": len(STEPS),
+        "back": {"name": before, "url": step_url(discussion_id, before)} if before else None,
+        "next": {"name": after, "url": step_url(discussion_id, after)} if after else None,
+    }
+
+
+def _page_context(
+    request, participant: Participant, recs=None, only=None, step="rank", **extra
+) -> dict:
+    """Everything a step's page shows; with `only`, what that one part of it needs
+    (an htmx answer to a write), so an area's +1 does not read the ballot. The
+    lists and the ballot are read only if the step's template shows them."""
     discussion = participant.discussion
     now = timezone.now()
     if recs is None:
         recs = SimpleLazyObject(lambda: _recommendations(discussion))
     revisions = (discussion.revision, participant.group.revision)
     context = {
-        **lists_context(discussion, participant.pk, participant.group_id, revisions, now),
+        **lists_context(discussion, participant.pk, participant.group_id, revisions, now, step),
+        **_steps_context(discussion.pk, step),
         "participant": participant,
         "recs": recs,
         "groups": SimpleLazyObject(lambda: list(discussion.groups.all())),
@@ -97,32 +140,77 @@ def _page_context(request, participant: Participant, recs=None, only=None, **ext
         revealed = SimpleLazyObject(lambda: results.of(discussion))
         context["room"] = SimpleLazyObject(lambda: revealed.room)
         context["my_table"] = SimpleLazyObject(lambda: revealed.table(participant.group_id))
-    if only in (None, "ranking"):
+    if (only is None and step in ("rank", "done")) or only == "ranking":
         context.update(_ranking_context(participant, recs))
+    if step == "why" or only == "why":
+        context["ballot_first"] = SimpleLazyObject(lambda: _first_choice(participant))
+    if step == "done":
+        context["mine"] = SimpleLazyObject(lambda: _own_entries(participant))
     context.update(extra)
     return context
 
 
+def _first_choice(participant: Participant):
+    """The recommendation the participant ranked first (the "why" is about it), or None."""
+    first = participant.rankings.order_by("position").select_related("recommendation").first()
+    return first.recommendation if first else None
+
+
+def _own_entries(participant: Participant) -> dict:
+    """What the participant wrote and the facilitator has not hidden, for the summary."""
+    return {
+        "areas": list(MissingArea.objects.filter(author=participant, hidden=False).order_by("pk")),
+        "activities": list(
+            ActivityProposal.objects.filter(author=participant, hidden=False)
+            .select_related("recommendation")
+            .order_by("recommendation__number", "pk")
+        ),
+    }
+
+
+def _step_page(request, discussion_id, step):
+    participant = participant_or_404(request, discussion_id)
+    context = _page_context(request, participant, step=step)
+    return render(request, "discussions/phone.html", context)
+
+
 @require_GET
 def phone(request, discussion_id):
-    participant = participant_or_404(request, discussion_id)
-    return render(request, "discussions/phone.html", _page_context(request, participant))
+    return _step_page(request, discussion_id, "rank")
+
+
+@require_GET
+def done(request, discussion_id):
+    return _step_page(request, discussion_id, "done")
+
+
+@require_GET
+def results_page(request, discussion_id):
+    return _step_page(request, discussion_id, "results")
 
 
 def _respond(
-    request, participant, part, anchor, *, refused=None, drafts=None, announce="", recs=None
+    request, participant, part, step, *, refused=None, drafts=None, announce="", recs=None
 ):
-    """After an action: the changed part for htmx, else back to the page (or the page
-    with the reason and the typed text when refused)."""
+    """After an action: the changed part for htmx, else back to the step's page (or
+    the page with the reason and the typed text when refused). Asked to go on
+    (`next`), a saved answer leads to the next step's page, with or without htmx."""
+    if refused is None and "next" in request.POST:
+        following = _steps_context(participant.discussion_id, step)["next"]
+        url = following["url"] if following else step_url(participant.discussion_id, step)
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url, status=303)
     if refused is None and not request.htmx:
-        return HttpResponseRedirect(
-            reverse("phone", args=[participant.discussion_id]) + anchor, status=303
-        )
+        return HttpResponseRedirect(step_url(participant.discussion_id, step), status=303)
     context = _page_context(
         request,
         participant,
         recs,
         only=part if request.htmx else None,
+        step=step,
         errors={part: refused.message} if refused else {},
         drafts=drafts or {},
         announce=announce,
@@ -150,35 +238,46 @@ def rank(request, discussion_id):
         order = participant_writes.parse_order(request.POST["order"], [r.number for r in recs])
         participant_writes.save_ranking(participant, order, recs)
     except Refused as refused:
-        return _respond(request, participant, "ranking", "#fraga-1", refused=refused, recs=recs)
+        return _respond(request, participant, "ranking", "rank", refused=refused, recs=recs)
     participant._ranked_ids = [next(r.pk for r in recs if r.number == n) for n in order]
     announce = (
         _("Din rangordning: %(order)s.") % {"order": ", ".join(str(n) for n in order)}
         if order
         else _("Din rangordning är tom.")
     )
-    return _respond(request, participant, "ranking", "#fraga-1", announce=announce, recs=recs)
+    return _respond(request, participant, "ranking", "rank", announce=announce, recs=recs)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def why(request, discussion_id):
+    if request.method == "GET":
+        return _step_page(request, discussion_id, "why")
     participant = participant_or_404(request, discussion_id)
     raw = request.POST.get("why", "")
+    had = participant.why
     try:
         if "why" not in request.POST:
             raise Refused(_("Motiveringen saknas i förfrågan."))
-        participant_writes.save_why(participant, participant_writes.clean_text(raw, required=False))
+        text = participant_writes.clean_text(raw, required=False)
+        participant_writes.save_why(participant, text)
     except Refused as refused:
-        return _respond(
-            request, participant, "why", "#varfor", refused=refused, drafts={"why": raw}
-        )
-    return _respond(request, participant, "why", "#varfor", announce=_("Sparat."))
+        return _respond(request, participant, "why", "why", refused=refused, drafts={"why": raw})
+    # An empty box saves nothing: say so, rather than "Saved" as if it had.
+    if text:
+        announce = _("Sparat.")
+    elif had:
+        announce = _("Motiveringen är borttagen.")
+    else:
+        announce = _("Ingen motivering att spara.")
+    return _respond(request, participant, "why", "why", announce=announce)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def change_group(request, discussion_id):
+    if request.method == "GET":
+        return _step_page(request, discussion_id, "group")
     participant = participant_or_404(request, discussion_id)
     try:
         participant_writes.change_group(
@@ -187,13 +286,14 @@ def change_group(request, discussion_id):
             participant_writes.clean_name(request.POST.get("name")),
         )
     except Refused as refused:
-        return _respond(request, participant, "group", "#grupp", refused=refused)
+        return _respond(request, participant, "group", "group", refused=refused)
+    # Every page depends on the group: start again from the first question's page.
+    url = reverse("phone", args=[participant.discussion_id])
     if request.htmx:
-        # The whole page depends on the group: reload it.
         response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
+        response["HX-Redirect"] = url
         return response
-    return HttpResponseRedirect(reverse("phone", args=[participant.discussion_id]), status=303)
+    return HttpResponseRedirect(url, status=303)
 
 
 def _entry_kind(kind: str):
@@ -204,7 +304,8 @@ def _entry_kind(kind: str):
 
 
 def _part_for(model) -> tuple[str, str]:
-    return ("areas", "#fraga-2") if model is MissingArea else ("activities", "#fraga-3")
+    """The part of phone.html that shows `model`'s entries, and its step."""
+    return ("areas", "area") if model is MissingArea else ("activities", "activity")
 
 
 def _read_entry_form(request, participant, model):
@@ -220,12 +321,17 @@ def _read_entry_form(request, participant, model):
     return text, recommendation
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def entry_add(request, discussion_id, kind):
-    participant = participant_or_404(request, discussion_id)
     model = _entry_kind(kind)
-    part, anchor = _part_for(model)
+    if request.method == "GET":
+        return _step_page(request, discussion_id, kind)
+    participant = participant_or_404(request, discussion_id)
+    part, step = _part_for(model)
+    if "next" in request.POST and not request.POST.get("text", "").strip():
+        # "Next" with nothing typed: nothing to add, just go on.
+        return _respond(request, participant, part, step)
     try:
         text, recommendation = _read_entry_form(request, participant, model)
         participant_writes.add_entry(participant, model, text, recommendation)
@@ -234,8 +340,8 @@ def entry_add(request, discussion_id, kind):
             kind: request.POST.get("text", ""),
             "recommendation": request.POST.get("recommendation", ""),
         }
-        return _respond(request, participant, part, anchor, refused=refused, drafts=drafts)
-    return _respond(request, participant, part, anchor, announce=_("Tillagt."))
+        return _respond(request, participant, part, step, refused=refused, drafts=drafts)
+    return _respond(request, participant, part, step, announce=_("Tillagt."))
 
 
 def _own_entry_or_404(participant, model, pk):
@@ -259,6 +365,7 @@ def entry_edit(request, discussion_id, kind, pk):
         "text": entry.text,
         "recommendation_number": getattr(getattr(entry, "recommendation", None), "number", None),
         "error": None,
+        "back_url": step_url(discussion_id, _part_for(model)[1]),
     }
     if request.method == "POST":
         try:
@@ -273,9 +380,12 @@ def entry_edit(request, discussion_id, kind, pk):
             return render(
                 request, "discussions/phone_entry_edit.html", context, status=refused.status
             )
-        return HttpResponseRedirect(
-            reverse("phone", args=[discussion_id]) + _part_for(model)[1], status=303
-        )
+        url = step_url(discussion_id, _part_for(model)[1])
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url, status=303)
     return render(request, "discussions/phone_entry_edit.html", context)
 
 
@@ -284,13 +394,13 @@ def entry_edit(request, discussion_id, kind, pk):
 def entry_withdraw(request, discussion_id, kind, pk):
     participant = participant_or_404(request, discussion_id)
     model = _entry_kind(kind)
-    part, anchor = _part_for(model)
+    part, step = _part_for(model)
     entry = _own_entry_or_404(participant, model, pk)
     try:
         participant_writes.withdraw_entry(participant, entry)
     except Refused as refused:
-        return _respond(request, participant, part, anchor, refused=refused)
-    return _respond(request, participant, part, anchor, announce=_("Borttaget."))
+        return _respond(request, participant, part, step, refused=refused)
+    return _respond(request, participant, part, step, announce=_("Borttaget."))
 
 
 @require_POST
@@ -298,16 +408,16 @@ def entry_withdraw(request, discussion_id, kind, pk):
 def entry_endorse(request, discussion_id, kind, pk):
     participant = participant_or_404(request, discussion_id)
     model = _entry_kind(kind)
-    part, anchor = _part_for(model)
+    part, step = _part_for(model)
     entry = model.objects.filter(pk=pk, discussion_id=discussion_id, hidden=False).first()
     if entry is None:
         raise Http404("no such entry")
     want = request.POST.get("want")
     if want not in ("0", "1"):
-        return _respond(request, participant, part, anchor, refused=Refused(_("Ogiltig begäran.")))
+        return _respond(request, participant, part, step, refused=Refused(_("Ogiltig begäran.")))
     try:
         participant_writes.endorse(participant, entry, want == "1")
     except Refused as refused:
-        return _respond(request, participant, part, anchor, refused=refused)
+        return _respond(request, participant, part, step, refused=refused)
     announce = _("+1 sparat.") if want == "1" else _("+1 borttaget.")
-    return _respond(request, participant, part, anchor, announce=announce)
+    return _respond(request, participant, part, step, announce=announce)

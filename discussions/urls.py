@@ -14,6 +14,8 @@ urlpatterns = [
     path("d/<id:discussion_id>/rank/", phone_views.rank, name="phone_rank"),
     path("d/<id:discussion_id>/why/", phone_views.why, name="phone_why"),
     path("d/<id:discussion_id>/group/", phone_views.change_group, name="phone_group"),
+    path("d/<id:discussion_id>/done/", phone_views.done, name="phone_done"),
+    path("d/<id:discussion_id>/results/", phone_views.results_page, name="phone_results"),
     path("d/<id:discussion_id>/<str:kind>/", phone_views.entry_add, name="entry_add"),
     path(
         "d/<id:discussion_id>/<str:kind>/<id:pk>/edit/",

@@ -108,6 +108,8 @@ class AccessTableTests(BaseTestCase):
             Row("set_language", method="post", data={"language": "nb"}, expect=everyone(302)),
             # The phone
             Row("phone", d, expect=phone_only(200)),
+            Row("phone_done", d, expect=phone_only(200)),
+            Row("phone_results", d, expect=phone_only(200)),
             Row(
                 "phone_poll",
                 d,

@@ -88,7 +88,7 @@ class HideTests(ModerationTestCase):
     def test_hidden_entries_vanish_from_the_phone(self):
         phone = self.client_class()
         phone.post(reverse("join_code", args=["VARM26"]), {"group": self.table1.pk, "name": "Pia"})
-        url = reverse("phone", args=[self.d])
+        url = reverse("entry_add", args=[self.d, "area"])
         self.assertContains(phone.get(url), "Unga")
         self.hide(self.youth)
         self.assertNotContains(phone.get(url), "Unga")
@@ -205,7 +205,7 @@ class MergeTests(ModerationTestCase):
     def test_merged_entries_vanish_from_the_phone(self):
         phone = self.client_class()
         phone.post(reverse("join_code", args=["VARM26"]), {"group": self.table1.pk, "name": "Pia"})
-        url = reverse("phone", args=[self.d])
+        url = reverse("entry_add", args=[self.d, "area"])
         self.assertContains(phone.get(url), "kultur och idrott")
         facilitator_writes.merge(MissingArea, self.d, self.culture2.pk, self.culture.pk)
         self.assertNotContains(phone.get(url), "kultur och idrott")

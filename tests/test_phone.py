@@ -180,9 +180,7 @@ class RankingTests(PhoneTestCase):
 
     def test_save_a_partial_ranking(self):
         response = self.client.post(self.url("rank/"), {"order": "3,1,5"})
-        self.assertRedirects(
-            response, self.url() + "#fraga-1", status_code=303, fetch_redirect_response=False
-        )
+        self.assertRedirects(response, self.url(), status_code=303, fetch_redirect_response=False)
         self.assertEqual(self.ballot(self.p), [3, 1, 5])
         self.p.refresh_from_db()
         self.assertIsNotNone(self.p.ranked_at)
@@ -340,8 +338,8 @@ class EntryTests(PhoneTestCase):
         self.join(client=neighbour, group=self.table1)
         other_table = self.client_class()
         self.join(client=other_table, group=self.table2)
-        self.assertContains(neighbour.get(self.url()), "Turism")
-        self.assertNotContains(other_table.get(self.url()), "Turism")
+        self.assertContains(neighbour.get(self.url("area/")), "Turism")
+        self.assertNotContains(other_table.get(self.url("area/")), "Turism")
 
     def test_a_list_holds_what_the_orm_says_a_participant_sees(self):
         """phone_lists asks its question in SQL (its docstring says why): the same
@@ -437,7 +435,7 @@ class EntryTests(PhoneTestCase):
         self.assertEqual(
             list(MissingAreaEndorsement.objects.values_list("participant", flat=True)), [q.pk]
         )
-        page = other.get(self.url()).content.decode()
+        page = other.get(self.url("area/")).content.decode()
         self.assertIn('aria-pressed="true"', page)
         other.post(endorse, {"want": "0"})
         other.post(endorse, {"want": "0"})
@@ -454,7 +452,7 @@ class EntryTests(PhoneTestCase):
         self.client.post(self.url("area/"), {"text": "Något olämpligt"})
         area = MissingArea.objects.get()
         MissingArea.objects.filter(pk=area.pk).update(hidden=True)
-        self.assertNotContains(self.client.get(self.url()), "Något olämpligt")
+        self.assertNotContains(self.client.get(self.url("area/")), "Något olämpligt")
         response = self.client.post(self.url(f"area/{area.pk}/endorse/"), {"want": "1"})
         self.assertEqual(response.status_code, 404)
 
@@ -467,7 +465,7 @@ class EntryTests(PhoneTestCase):
         self.join(client=third)
 
         def row(client):
-            page = client.get(self.url()).content.decode()
+            page = client.get(self.url("activity/")).content.decode()
             start = page.index('<li class="entry', page.index('id="activities-list"'))
             return page[start : page.index("</li>", start)]
 
@@ -484,7 +482,7 @@ class EntryTests(PhoneTestCase):
             self.url(f"activity/{activity.pk}/edit/"),
             {"text": "Tågdag i Arvika", "recommendation": "3"},
         )
-        self.assertIn("3.</span> Tågdag i Arvika", row(other))
+        self.assertIn("Rek. 3</span> Tågdag i Arvika", row(other))
         # A kept row holds no token: its buttons post the list's form, which carries
         # the phone's own.
         self.assertNotIn("csrfmiddlewaretoken", row(other))
@@ -493,7 +491,7 @@ class EntryTests(PhoneTestCase):
         # Without JavaScript, as a browser submits the list's form to the button's URL.
         strict = self.client_class(enforce_csrf_checks=True)
         strict.cookies = third.cookies
-        page = strict.get(self.url()).content.decode()
+        page = strict.get(self.url("activity/")).content.decode()
         form = page[: page.index('id="activities-list"')]
         token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', form)[-1]
         endorse = self.url(f"activity/{activity.pk}/endorse/")
@@ -510,9 +508,10 @@ class EntryTests(PhoneTestCase):
         payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
         self.client.post(self.url("area/"), {"text": payload})
         self.client.post(self.url("why/"), {"why": payload})
-        page = self.client.get(self.url()).content.decode()
-        self.assertNotIn(payload, page)
-        self.assertIn("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;", page)
+        for step in ("area/", "why/", "done/"):
+            page = self.client.get(self.url(step)).content.decode()
+            self.assertNotIn(payload, page)
+            self.assertIn("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;", page)
 
 
 class ClockTests(PhoneTestCase):
@@ -564,9 +563,14 @@ class ClockTests(PhoneTestCase):
         self.end()
         page = self.client.get(self.url())
         self.assertContains(page, "Tiden är ute")
-        self.assertContains(page, "Pendlarna")
-        self.assertNotContains(page, "<textarea")
         self.assertNotContains(page, 'name="order"')
+        page = self.client.get(self.url("why/"))
+        self.assertContains(page, "Pendlarna")
+        self.assertNotContains(page, 'name="why"')
+        # The only text boxes are the read-only ones phone.js fills with unsaved drafts.
+        boxes = re.findall(r"<textarea[^>]*>", page.content.decode())
+        self.assertTrue(boxes)
+        self.assertTrue(all("readonly" in box for box in boxes), boxes)
 
     def test_grace_period_for_requests_in_flight(self):
         self.start()
@@ -603,13 +607,14 @@ class PollTests(PhoneTestCase):
         group = Group.objects.get(pk=(group or self.table1).pk)
         return Discussion.objects.get(pk=self.discussion.pk).revision + group.revision
 
-    def poll(self, rev=None, mode="open", client=None, group=None, at=0, w=0):
+    def poll(self, rev=None, mode="open", client=None, group=None, at=0, w=0, step="area"):
         query = {
             "rev": self.phone_revision(group) if rev is None else rev,
             "mode": mode,
             "g": (group or self.table1).pk,
             "at": at,
             "w": w,
+            "s": step,
         }
         return (client or self.client).get(self.url("poll/"), query, **HX)
 
@@ -635,6 +640,16 @@ class PollTests(PhoneTestCase):
         self.assertIn('id="areas-list" class="entries" hx-swap-oob="true"', body)
         self.assertIn(f"rev={self.phone_revision()}&amp;", body)
         self.assertIn(f"g={self.table1.pk}&amp;", body)
+        self.assertIn("s=area&amp;", body)
+        # A step's page shows one list at most: the poll redraws only the one it shows.
+        self.assertNotIn('id="activities-list"', body)
+        on_activities = self.poll(rev=rev, step="activity").content.decode()
+        self.assertIn('id="activities-list"', on_activities)
+        self.assertNotIn("Kultur", on_activities)
+        on_ranking = self.poll(rev=rev, step="rank").content.decode()
+        self.assertNotIn("entries", on_ranking)
+        self.assertIn('id="status"', on_ranking)
+        self.assertIn('id="poll"', on_ranking)
 
     def test_a_write_at_another_table_does_not_wake_this_phone(self):
         rev = self.phone_revision()
@@ -886,10 +901,17 @@ class NoJavaScriptTests(PhoneTestCase):
     def test_every_action_is_a_plain_form_post(self):
         self.join()
         self.start()
-        page = self.client.get(self.url()).content.decode()
-        for action in ["rank/", "why/", "area/", "activity/", "group/"]:
+        # Each step is a page of its own, at the URL its form posts to.
+        for page_url, action in [
+            ("", "rank/"),
+            ("why/", "why/"),
+            ("area/", "area/"),
+            ("activity/", "activity/"),
+            ("group/", "group/"),
+        ]:
+            page = self.client.get(self.url(page_url)).content.decode()
             self.assertIn(f'<form method="post" action="{self.url(action)}"', page)
-        self.assertIn('name="csrfmiddlewaretoken"', page)
+            self.assertIn('name="csrfmiddlewaretoken"', page)
 
     def test_refusal_without_javascript_shows_the_whole_page_with_the_text(self):
         self.join()
@@ -940,6 +962,10 @@ class QueryCountTests(PhoneTestCase):
         area = MissingArea.objects.filter(group=self.table1).first()
         return [
             self.count("get", self.url()),
+            self.count("get", self.url("why/")),
+            self.count("get", self.url("area/")),
+            self.count("get", self.url("activity/")),
+            self.count("get", self.url("done/")),
             self.count("post", self.url("rank/"), {"order": "1,2,3"}, **HX),
             self.count("post", self.url("rank/"), {"order": "3,2,1"}),
             self.count("post", self.url("why/"), {"why": "för att"}, **HX),
@@ -973,6 +999,8 @@ class ResultsOnThePhoneTests(PhoneTestCase):
         other_table.post(self.url("rank/"), {"order": "8,1,2"})
         page = self.client.get(self.url())
         self.assertNotContains(page, "Alla grupper")
+        self.assertNotContains(page, 'id="results-notice"')
+        self.assertNotContains(self.client.get(self.url("results/")), "Alla grupper")
 
         rev = self.revision()
         Discussion.objects.filter(pk=self.discussion.pk).update(
@@ -981,7 +1009,15 @@ class ResultsOnThePhoneTests(PhoneTestCase):
         poll = self.client.get(self.url("poll/"), {"rev": rev, "mode": "open"}, **HX)
         self.assertEqual(poll["HX-Refresh"], "true")
 
-        body = self.client.get(self.url()).content.decode()
+        # Every step's page says so at the top, one tap from the results.
+        for step in ("", "why/", "area/", "activity/", "done/"):
+            page = self.client.get(self.url(step)).content.decode()
+            notice = page[page.index('id="results-notice"') :]
+            notice = notice[: notice.index("</p>")]
+            self.assertIn('role="status"', page[page.index('id="results-notice"') - 80 :])
+            self.assertIn(f'href="{self.url("results/")}"', notice)
+            self.assertLess(page.index('id="results-notice"'), page.index('class="steps"'))
+        body = self.client.get(self.url("results/")).content.decode()
         results = body[body.index('class="phone-results"') :]
         group_part = results[results.index("Er grupp: Bord 1") : results.index("Alla grupper")]
         overall_part = results[results.index("Alla grupper") :]
@@ -995,3 +1031,160 @@ class ResultsOnThePhoneTests(PhoneTestCase):
         self.assertIn("Baserat på 2 rangordningar", group_part)
         self.assertIn("Baserat på 3 rangordningar", overall_part)
         self.assertEqual(me.group, self.table1)
+
+
+class GuidedFlowTests(PhoneTestCase):
+    """One question at a time: rank, why, missing areas, activities, then a summary."""
+
+    def setUp(self):
+        super().setUp()
+        self.p = self.join()
+        self.start()
+
+    def test_each_step_says_where_it_is_and_leads_on(self):
+        steps = [
+            ("", "Fråga 1 av 4", "why/"),
+            ("why/", "Fråga 2 av 4", "area/"),
+            ("area/", "Fråga 3 av 4", "activity/"),
+            ("activity/", "Fråga 4 av 4", "done/"),
+        ]
+        for path, where, following in steps:
+            page = self.client.get(self.url(path)).content.decode()
+            self.assertIn(where, page)
+            self.assertEqual(page.count('aria-current="step"'), 1, path)
+            bar = page[page.index('class="step-bar"') :]
+            self.assertIn('id="step-next"', bar)
+            # The way on: a link on the ranking (saved at every tap), else a button of
+            # the step's own form that saves first.
+            if path:
+                self.assertIn(f'form="{path[:-1]}-form" name="next"', bar)
+                self.assertIn(f'data-next-url="{self.url(following)}"', bar)
+            else:
+                self.assertIn(f'href="{self.url(following)}" id="step-next"', bar)
+        done = self.client.get(self.url("done/")).content.decode()
+        self.assertNotIn("av 4", done)
+        self.assertIn(f'href="{self.url("activity/")}" id="step-back"', done)
+
+    def test_the_why_is_asked_about_the_first_choice(self):
+        page = self.client.get(self.url("why/")).content.decode()
+        self.assertIn("inte rangordnat något än", page)
+        self.client.post(self.url("rank/"), {"order": "6,2"})
+        page = self.client.get(self.url("why/")).content.decode()
+        self.assertIn("Ditt förstahandsval:", page)
+        self.assertIn(f"Rek. 6</span> {self.recs[5].title}", page)
+
+    def test_next_saves_then_goes_on_with_and_without_javascript(self):
+        response = self.client.post(self.url("why/"), {"why": "Pendlarna", "next": "1"})
+        self.assertRedirects(
+            response, self.url("area/"), status_code=303, fetch_redirect_response=False
+        )
+        self.p.refresh_from_db()
+        self.assertEqual(self.p.why, "Pendlarna")
+        response = self.client.post(self.url("area/"), {"text": "Turism", "next": "1"}, **HX)
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["HX-Redirect"], self.url("activity/"))
+        self.assertEqual(list(MissingArea.objects.values_list("text", flat=True)), ["Turism"])
+        data = {"text": "Tågdag", "recommendation": "2", "next": "1"}
+        response = self.client.post(self.url("activity/"), data)
+        self.assertRedirects(
+            response, self.url("done/"), status_code=303, fetch_redirect_response=False
+        )
+        self.assertEqual(ActivityProposal.objects.get().text, "Tågdag")
+
+    def test_next_with_nothing_typed_adds_nothing(self):
+        response = self.client.post(self.url("area/"), {"text": "  ", "next": "1"})
+        self.assertRedirects(
+            response, self.url("activity/"), status_code=303, fetch_redirect_response=False
+        )
+        data = {"text": "", "recommendation": "", "next": "1"}
+        response = self.client.post(self.url("activity/"), data, **HX)
+        self.assertEqual(response["HX-Redirect"], self.url("done/"))
+        self.assertFalse(MissingArea.objects.exists())
+        self.assertFalse(ActivityProposal.objects.exists())
+
+    def test_a_refused_next_stays_on_the_step_with_the_text(self):
+        long = "x" * 600
+        response = self.client.post(self.url("why/"), {"why": long, "next": "1"}, **HX)
+        self.assertEqual(response.status_code, 400)
+        self.assertNotIn("HX-Redirect", response)
+        self.assertContains(response, long, status_code=400)
+        response = self.client.post(self.url("activity/"), {"text": "Tågdag", "next": "1"})
+        self.assertContains(response, "Välj vilken rekommendation", status_code=400)
+        self.assertContains(response, "Tågdag", status_code=400)
+
+    def test_an_empty_why_does_not_say_saved(self):
+        response = self.client.post(self.url("why/"), {"why": ""}, **HX)
+        self.assertNotContains(response, "Sparat")
+        self.assertContains(response, "Ingen motivering att spara.")
+        self.client.post(self.url("why/"), {"why": "Pendlarna"}, **HX)
+        response = self.client.post(self.url("why/"), {"why": "  "}, **HX)
+        self.assertNotContains(response, "Sparat")
+        self.assertContains(response, "Motiveringen är borttagen.")
+        response = self.client.post(self.url("why/"), {"why": "Pendlarna"}, **HX)
+        self.assertContains(response, "Sparat ✓")
+
+    def test_the_summary_shows_what_was_saved(self):
+        neighbour = self.client_class()
+        self.join(client=neighbour)
+        neighbour.post(self.url("area/"), {"text": "Grannens område"})
+        self.client.post(self.url("rank/"), {"order": "3,1"})
+        self.client.post(self.url("why/"), {"why": "Pendlarna"})
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        self.client.post(self.url("area/"), {"text": "Dolt av facilitatorn"})
+        MissingArea.objects.filter(text="Dolt av facilitatorn").update(hidden=True)
+        self.client.post(self.url("activity/"), {"text": "Tågdag", "recommendation": "2"})
+        page = self.client.get(self.url("done/")).content.decode()
+        summary = page[page.index("Det här har du sparat") :]
+        self.assertLess(
+            summary.index(f"Rek. 3</span> {self.recs[2].title}"),
+            summary.index(f"Rek. 1</span> {self.recs[0].title}"),
+        )
+        self.assertIn("Pendlarna", summary)
+        self.assertIn("Turism", summary)
+        self.assertIn("Rek. 2</span> Tågdag", summary)
+        self.assertNotIn("Grannens område", summary)
+        self.assertNotIn("Dolt av facilitatorn", summary)
+        self.assertIn("Du kan ändra dina svar tills tiden är ute", summary)
+
+    def test_an_empty_summary_says_nothing_was_saved(self):
+        page = self.client.get(self.url("done/")).content.decode()
+        for text in (
+            "Ingen rangordning sparad.",
+            "Ingen motivering sparad.",
+            "Inga saknade områden sparade.",
+            "Inga aktiviteter sparade.",
+        ):
+            self.assertIn(text, page)
+
+    def test_every_step_can_be_reopened_after_the_end_read_only(self):
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        self.end()
+        for path in ("", "why/", "area/", "activity/", "done/", "group/", "results/"):
+            response = self.client.get(self.url(path))
+            self.assertEqual(response.status_code, 200, path)
+            self.assertNotContains(response, 'name="next" value="1"')
+        self.assertContains(self.client.get(self.url("area/")), "Turism")
+
+    def test_the_group_page_changes_table_and_goes_back_to_the_first_question(self):
+        page = self.client.get(self.url("group/"))
+        self.assertContains(page, 'id="group-select"')
+        response = self.client.post(self.url("group/"), {"group": self.table2.pk, "name": ""}, **HX)
+        self.assertEqual(response["HX-Redirect"], self.url())
+        self.p.refresh_from_db()
+        self.assertEqual(self.p.group, self.table2)
+
+    def test_unknown_step_is_404(self):
+        self.assertEqual(self.client.get(self.url("nonsense/")).status_code, 404)
+        self.assertEqual(self.client.get(self.url("poll/"), {"s": "<x>"}).status_code, 204)
+
+    def test_the_edit_page_keeps_drafts_and_answers_htmx(self):
+        self.client.post(self.url("area/"), {"text": "Turism"})
+        area = MissingArea.objects.get()
+        page = self.client.get(self.url(f"area/{area.pk}/edit/")).content.decode()
+        self.assertIn(f'data-draft="edit-area-{area.pk}"', page)
+        self.assertIn("js/phone.js", page)
+        response = self.client.post(self.url(f"area/{area.pk}/edit/"), {"text": "Kultur"}, **HX)
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["HX-Redirect"], self.url("area/"))
+        area.refresh_from_db()
+        self.assertEqual(area.text, "Kultur")

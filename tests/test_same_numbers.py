@@ -104,7 +104,8 @@ class SameNumbersTests(BaseTestCase):
         set_participant_cookie(signed, self.phone_owner)
         name = cookie_name(self.discussion.pk)
         self.client.cookies[name] = signed.cookies[name].value
-        html = self.client.get(reverse("phone", args=[self.discussion.pk])).content.decode()
+        url = reverse("phone_results", args=[self.discussion.pk])
+        html = self.client.get(url).content.decode()
         lists = html[html.index('class="phone-results"') :].split('class="result-list"')[1:]
         table, room = (
             {

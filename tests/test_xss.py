@@ -199,15 +199,21 @@ class StoredXssTests(BaseTestCase):
         w = self.workshop.pk
         group_texts = {"g1", "g2"}
         board = {"why1", "why2", "area1", "area2", "area3", "act1", "act2", *group_texts}
-        phone_page = {"d-title", "q1", "q2", "q3", *group_texts}
-        page = phone1.get(f"/d/{d}/")
-        self.screen("phone 1", page, phone_page | PARTICIPANT_TEXTS)
+        # The phone's steps, each a page: the ranking, why, missing areas, activities,
+        # the summary, and the group page with every table's name.
+        self.screen("phone 1", phone1.get(f"/d/{d}/"), {"d-title", "q1", "g1", "name1"})
+        self.screen("phone 1, why", phone1.get(f"/d/{d}/why/"), {"why1"})
+        page = phone1.get(f"/d/{d}/area/")
+        self.screen("phone 1, areas", page, {"q2", "area1"})
+        self.screen("phone 1, activities", phone1.get(f"/d/{d}/activity/"), {"q3", "act1"})
+        self.screen("phone 1, summary", phone1.get(f"/d/{d}/done/"), {"why1", "area1", "act1"})
+        self.screen("phone 1, group", phone1.get(f"/d/{d}/group/"), {"name1", *group_texts})
         # The second table's phone: its own texts; area2 is merged away, area3 hidden.
-        self.screen("phone 2", phone2.get(f"/d/{d}/"), phone_page | {"name2", "why2", "act2"})
+        self.screen("phone 2", phone2.get(f"/d/{d}/done/"), {"d-title", "name2", "why2", "act2"})
         self.screen(
             "phone poll",
             phone1.get(self.poll_url(page), HTTP_HX_REQUEST="true"),
-            {"area1", "act1"},
+            {"area1"},
         )
         self.screen(
             "projector",
@@ -281,16 +287,21 @@ class StoredXssTests(BaseTestCase):
         d = self.discussion.pk
         w = self.workshop.pk
         # Ended: the group chooser is gone, so only the own group shows; results are out.
-        page = phone1.get(f"/d/{d}/")
         self.screen(
-            "phone 1, ended with results",
-            page,
-            {"d-title", "q1", "q2", "q3", "g1", *PARTICIPANT_TEXTS},
+            "phone 1, ended with results", phone1.get(f"/d/{d}/"), {"d-title", "q1", "g1"}
         )
+        self.screen(
+            "phone 1, ended, summary",
+            phone1.get(f"/d/{d}/done/"),
+            {"d-title", "g1", *PARTICIPANT_TEXTS},
+        )
+        self.screen("phone 1, results", phone1.get(f"/d/{d}/results/"), {"d-title", "g1"})
+        page = phone1.get(f"/d/{d}/activity/")
+        self.screen("phone 1, ended, activities", page, {"q3", "act1"})
         self.screen(
             "phone poll, results revealed",
             phone1.get(self.poll_url(page), HTTP_HX_REQUEST="true"),
-            {"area1", "act1"},
+            {"act1"},
         )
         self.screen(
             "projector results",

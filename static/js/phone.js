@@ -48,6 +48,9 @@
       var label = box.querySelector(".timer-label");
       if (label) label.textContent = message("ended");
     }
+    if (el.dataset.state === "ended" || (el.dataset.state === "running" && seconds === 0)) {
+      closeForms();
+    }
   }
 
   function tick() {
@@ -74,41 +77,80 @@
   });
 
   /* --- Drafts: what was typed stays until the server has it ------------------ */
+  /* A draft remembers the text the field held when the typing began (its "base").
+     It comes back over the page's text only while the server still holds that
+     base: an edit lost with the connection returns, an answer saved since from
+     another tab is not overwritten. */
 
-  function draftKey(el) {
-    return "gf-draft:" + el.dataset.draft;
+  function draftKey(name) {
+    return "gf-draft:" + name;
+  }
+
+  function readDraft(name) {
+    try {
+      var raw = localStorage.getItem(draftKey(name));
+      if (!raw) return null;
+      var draft = JSON.parse(raw);
+      return draft && typeof draft.v === "string" ? draft : null;
+    } catch (e) {
+      return null; /* storage off in private mode, or an old draft: the server keeps drafts too */
+    }
+  }
+
+  function dropDraft(name) {
+    try { localStorage.removeItem(draftKey(name)); } catch (e) { /* see above */ }
   }
 
   function restoreDrafts(root) {
     root.querySelectorAll("[data-draft]").forEach(function (el) {
-      try {
-        var saved = localStorage.getItem(draftKey(el));
-        if (saved && !el.value) el.value = saved;
-      } catch (e) { /* storage may be off in private mode: the server keeps drafts too */ }
+      var draft = readDraft(el.dataset.draft);
+      var base = el.defaultValue !== undefined ? el.defaultValue : "";
+      if (draft && draft.v !== el.value && (draft.b === base || !el.value)) el.value = draft.v;
     });
+    showUnsaved(root);
   }
 
-  document.addEventListener("input", function (event) {
+  function keepDraft(event) {
     var el = event.target;
-    if (!el.dataset || !el.dataset.draft) return;
-    try { localStorage.setItem(draftKey(el), el.value); } catch (e) { /* see above */ }
-  });
-  document.addEventListener("change", function (event) {
-    var el = event.target;
-    if (!el.dataset || !el.dataset.draft) return;
-    try { localStorage.setItem(draftKey(el), el.value); } catch (e) { /* see above */ }
-  });
+    if (!el.dataset || !el.dataset.draft || el.readOnly) return;
+    var previous = readDraft(el.dataset.draft);
+    var base = previous ? previous.b : (el.defaultValue || "");
+    try {
+      localStorage.setItem(draftKey(el.dataset.draft), JSON.stringify({ v: el.value, b: base }));
+    } catch (e) { /* see above */ }
+  }
+  document.addEventListener("input", keepDraft);
+  document.addEventListener("change", keepDraft);
 
-  document.body.addEventListener("htmx:beforeSwap", function (event) {
-    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (!form || !form.querySelectorAll) return;
-    var status = event.detail.xhr.status;
-    if (status >= 200 && status < 300) {
-      // Saved: the draft has done its job.
-      form.querySelectorAll("[data-draft]").forEach(function (el) {
-        try { localStorage.removeItem(draftKey(el)); } catch (e) { /* see above */ }
-      });
-    }
+  /* Saved (a 2xx): the drafts have done their job. Before the swap, so the new
+     part does not get them back; after the request too, for an answer that leads
+     on to the next step without a swap. */
+  function dropSaved(event) {
+    var elt = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
+    var form = elt && elt.closest ? elt.closest("form") : null;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!form || status < 200 || status >= 300) return;
+    form.querySelectorAll("[data-draft]").forEach(function (el) { dropDraft(el.dataset.draft); });
+  }
+  document.body.addEventListener("htmx:beforeSwap", dropSaved);
+  document.body.addEventListener("htmx:afterRequest", dropSaved);
+
+  /* On a closed page (the time is up), what never reached the server is shown to
+     copy, until the participant dismisses it (templates/discussions/phone_drafts.html). */
+  function showUnsaved(root) {
+    root.querySelectorAll("[data-unsaved]").forEach(function (box) {
+      var draft = readDraft(box.dataset.unsaved);
+      if (!draft || !draft.v.trim() || draft.v === draft.b) return;
+      box.querySelector("textarea").value = draft.v;
+      box.hidden = false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-dismiss]") : null;
+    var box = button && button.closest("[data-unsaved]");
+    if (!box) return;
+    dropDraft(box.dataset.unsaved);
+    box.hidden = true;
   });
 
   document.body.addEventListener("htmx:load", function (event) {
@@ -116,6 +158,45 @@
     tick();
   });
   restoreDrafts(document);
+
+  /* --- When this phone's clock says the time is up ---------------------------- */
+  /* The forms close at once: the text stays, read-only and selectable, and no new
+     press goes to the server (its grace period is for requests already on their
+     way). "Next" still leads on, without saving. A change of the clock from the
+     facilitator (+1 min) reloads the page through the poll. */
+
+  var closed = false;
+  function closeForms() {
+    if (closed) return;
+    closed = true;
+    var open = 0;
+    document.querySelectorAll("form[data-gf-form]").forEach(function (form) {
+      form.querySelectorAll("textarea, input[type=text]").forEach(function (el) { el.readOnly = true; open++; });
+      form.querySelectorAll("button, select").forEach(function (el) { el.disabled = true; open++; });
+    });
+    var next = document.querySelector("button[data-next-url]");
+    if (next) {
+      next.type = "button";
+      next.removeAttribute("form");
+      next.addEventListener("click", function () { window.location.href = next.dataset.nextUrl; });
+    }
+    var notice = document.getElementById("closed-notice");
+    if (notice && open) notice.hidden = false;
+  }
+
+  /* --- The results revealed: said once, to screen readers too ---------------- */
+  var revealed = document.getElementById("results-notice");
+  var announcer = document.getElementById("announce");
+  if (revealed && announcer) {
+    var seenKey = "gf-revealed:" + window.location.pathname.split("/")[2];
+    var seen = null;
+    try { seen = sessionStorage.getItem(seenKey); } catch (e) { /* private mode */ }
+    if (!seen) {
+      // After the page has settled, so the live region announces the change.
+      setTimeout(function () { announcer.textContent = message("revealed"); }, 800);
+      try { sessionStorage.setItem(seenKey, "1"); } catch (e) { /* see above */ }
+    }
+  }
 
   /* --- Keyboard focus through a redrawn part -------------------------------- */
   /* htmx puts focus back on the element with the same id after a swap. When that
@@ -196,6 +277,9 @@
     if (status) {
       status.textContent = "";
       status.classList.remove("error");
+      // An earlier "Saved ✓" must not stand beside a failure of this request.
+      var form = status.closest("form");
+      form.querySelectorAll(".saved").forEach(function (el) { el.remove(); });
     }
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {

@@ -17,7 +17,14 @@ from discussions.models import (
     Participant,
     Ranking,
 )
-from tests.browser.conftest import LAPTOP, PROJECTOR, hold_phone_polls, log_in, set_clock
+from tests.browser.conftest import (
+    LAPTOP,
+    PROJECTOR,
+    hold_phone_polls,
+    log_in,
+    screenshot,
+    set_clock,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,19 +100,19 @@ def test_a_participant_does_everything_with_the_keyboard(live_server, phone, sit
     # next card, so Enter again ranks that one.
     tab_to(page, "#card-3")
     page.keyboard.press("Enter")
-    expect(page.locator(".ballot-title .rec-number")).to_have_text(["3."])
+    expect(page.locator(".ballot-title .rec-badge")).to_have_text(["Rek. 3"])
     expect(announce).to_have_text("Din rangordning: 3.")
     settled(page)
     expect(page.locator("#card-4")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.locator(".ballot-title .rec-number")).to_have_text(["3.", "4."])
+    expect(page.locator(".ballot-title .rec-badge")).to_have_text(["Rek. 3", "Rek. 4"])
     expect(announce).to_have_text("Din rangordning: 3, 4.")
 
     # Move 4 up with its button; focus stays with 4 (now first: its "down" button).
     settled(page)
     tab_to(page, "#up-4", backwards=True)
     page.keyboard.press("Enter")
-    expect(page.locator(".ballot-title .rec-number")).to_have_text(["4.", "3."])
+    expect(page.locator(".ballot-title .rec-badge")).to_have_text(["Rek. 4", "Rek. 3"])
     expect(announce).to_have_text("Din rangordning: 4, 3.")
     settled(page)
     expect(page.locator("#down-4")).to_be_focused()
@@ -121,8 +128,11 @@ def test_a_participant_does_everything_with_the_keyboard(live_server, phone, sit
     settled(page)
     expect(page.locator("#card-3")).to_be_focused()
 
-    # Why.
+    # On to the why, the next step.
     settled(page)
+    tab_to(page, "#step-next")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/why/$"))
     tab_to(page, "#why-text")
     page.keyboard.type("Kompetensen avgör.")
     page.keyboard.press("Tab")
@@ -130,27 +140,34 @@ def test_a_participant_does_everything_with_the_keyboard(live_server, phone, sit
     page.keyboard.press("Enter")
     expect(page.locator("#varfor .saved")).to_be_visible()
     expect(announce).to_have_text("Sparat.")
-
-    # +1 what someone else at the table wrote; focus stays on the button.
     settled(page)
-    tab_to(page, "#areas-list button.plus")
+    tab_to(page, "#step-next")
     page.keyboard.press("Enter")
-    plus = page.locator("#areas-list button.plus")
-    expect(plus).to_have_attribute("aria-pressed", "true")
-    settled(page)
-    expect(plus).to_be_focused()
+    page.wait_for_url(re.compile(r"/area/$"))
 
     # A missing area of one's own.
-    settled(page)
     tab_to(page, "#area-text")
     page.keyboard.type("Språket")
     page.keyboard.press("Tab")
+    expect(page.locator("#area-add")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#areas-list .entry-mine")).to_contain_text("Språket")
     expect(announce).to_have_text("Tillagt.")
 
-    # An activity: the recommendation chosen with the arrow keys.
+    # +1 what someone else at the table wrote; focus stays on the button.
     settled(page)
+    others = "#areas-list .entry:not(.entry-mine) button.plus"
+    tab_to(page, others)
+    page.keyboard.press("Enter")
+    plus = page.locator(others)
+    expect(plus).to_have_attribute("aria-pressed", "true")
+    settled(page)
+    expect(plus).to_be_focused()
+    tab_to(page, "#step-next")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/activity/$"))
+
+    # An activity: the recommendation chosen with the arrow keys.
     tab_to(page, "#activity-rec")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
@@ -260,11 +277,16 @@ def test_targets_are_at_least_24_px(live_server, phone, site):
     for number in (2, 5, 7):
         page.locator(f"#card-{number}").click()
         expect(page.locator(f"#remove-{number}")).to_be_visible()
+    page.locator("details.rec-bullets summary").first.click()
+    assert small_targets(page) == []
+    page.goto(f"{base}/d/{site.discussion.pk}/area/")
     page.fill("#area-text", "Språket")
     page.locator("#area-add").click()
     expect(page.locator("#areas-list .entry-mine")).to_be_visible()
-    page.locator("details.rec-bullets summary").first.click()
     assert small_targets(page) == []
+    for step in ("why/", "activity/", "done/", "group/"):
+        page.goto(f"{base}/d/{site.discussion.pk}/{step}")
+        assert small_targets(page) == [], step
 
     projector = phone(viewport=PROJECTOR)
     log_in(projector, base)
@@ -361,16 +383,28 @@ def test_no_sideways_scrolling_at_320_px(live_server, phone, site):
     for number in (8, 2, 1, 5):
         page.locator(f"#card-{number}").click()
         expect(page.locator(f"#remove-{number}")).to_be_visible()
+    page.locator("details.rec-bullets summary").first.click()
+    fits("phone, running")
+    page.goto(f"{base}/d/{d.pk}/area/")
     page.fill("#area-text", "Ett långt ord: gränsöverskridandesamverkansplattformsutveckling")
     page.locator("#area-add").click()
     expect(page.locator("#areas-list .entry-mine")).to_be_visible()
-    page.locator("details.rec-bullets summary").first.click()
-    fits("phone, running")
+    fits("phone, areas")
+    screenshot(page, "phone-320-areas")
+    for step in ("why/", "activity/", "done/", "group/"):
+        page.goto(f"{base}/d/{d.pk}/{step}")
+        fits(f"phone, {step}")
+        screenshot(page, f"phone-320-{step[:-1]}")
+    page.goto(f"{base}/d/{d.pk}/area/")
     page.locator("#areas-list .entry-mine a").click()
     fits("phone, edit an entry")
     Discussion.objects.filter(pk=d.pk).update(results_revealed=True)
     page.goto(f"{base}/d/{d.pk}/")
+    fits("phone, results revealed")
+    screenshot(page, "phone-320-revealed")
+    page.goto(f"{base}/d/{d.pk}/results/")
     fits("phone, results")
+    screenshot(page, "phone-320-results")
     set_clock(d, "ended")
     page.reload()
     fits("phone, ended")

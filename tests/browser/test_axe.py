@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def card(page, number):
-    return page.locator(".rec-card-button").filter(has_text=re.compile(rf"^\s*{number}\."))
+    return page.locator(".rec-card-button").filter(has_text=re.compile(rf"^\s*Rek\. {number}\b"))
 
 
 SIZES = {"phone": PHONE, "laptop": LAPTOP}
@@ -84,22 +84,35 @@ def test_no_serious_violation_on_any_page(live_server, browser, site, settings):
     for i, number in enumerate((3, 1), start=1):
         card(page, number).click()
         expect(page.locator(".ballot-item")).to_have_count(i)
+    page.locator("details.rec-bullets summary").first.click()
+    check("phone, running")
+    page.locator("#step-next").click()
+    page.wait_for_url(f"{base}/d/{d}/why/")
     page.fill("#why-text", "Pendlingen är vardag.")
     page.get_by_role("button", name="Spara motiveringen").click()
     expect(page.locator("#varfor .saved")).to_be_visible()
+    check("phone, why")
+    page.locator("#step-next").click()
+    page.wait_for_url(f"{base}/d/{d}/area/")
     page.fill("#area-text", "Kultur och idrott")
     page.get_by_role("button", name="Lägg till område").click()
     expect(page.locator("#areas-list .entry-mine")).to_be_visible()
+    check("phone, missing areas")
+    page.locator("#step-next").click()
+    page.wait_for_url(f"{base}/d/{d}/activity/")
     page.select_option("#activity-rec", "2")
     page.fill("#activity-text", "En tågdag")
     page.get_by_role("button", name="Föreslå aktivitet").click()
     expect(page.locator("#activities-list .entry-mine")).to_be_visible()
-    page.locator("details.rec-bullets summary").first.click()
-    check("phone, running")
+    check("phone, activities")
+    check("phone, summary", f"/d/{d}/done/")
+    check("phone, group", f"/d/{d}/group/")
+    check("phone, results not yet", f"/d/{d}/results/")
+    page.goto(f"{base}/d/{d}/area/")
     page.locator("#areas-list .entry-mine").get_by_role("link", name="Ändra").click()
     check("phone, edit an entry")
     page.get_by_role("button", name="Spara").click()
-    page.wait_for_url(re.compile(rf"/d/{d}/"))
+    page.wait_for_url(re.compile(rf"/d/{d}/area/"))
     # A refusal: the reason and the typed text, kept.
     page.fill("#area-text", "Ett sent förslag")
     set_clock(discussion, "ended")
@@ -142,12 +155,15 @@ def test_no_serious_violation_on_any_page(live_server, browser, site, settings):
     Discussion.objects.filter(pk=d).update(results_revealed=True)
     check("results projector, revealed", f"/f/d/{d}/projector/results/")
     check("phone, results revealed", f"/d/{d}/")
+    check("phone, results", f"/d/{d}/results/")
     set_clock(discussion, "ended")
     check("projector, ended", f"/f/d/{d}/projector/")
     check("dashboard, ended", f"/f/d/{d}/")
     check("phone, ended with results", f"/d/{d}/")
     Discussion.objects.filter(pk=d).update(results_revealed=False)
     check("phone, ended", f"/d/{d}/")
+    check("phone, ended, why", f"/d/{d}/why/")
+    check("phone, ended, summary", f"/d/{d}/done/")
     assert Participant.objects.filter(display_name="Astrid").exists()
 
     # --- Someone too late, and someone guessing

@@ -48,13 +48,28 @@ def test_the_main_screens_in_every_language(live_server, phone, site, language):
     for i, number in enumerate((3, 8, 1), start=1):
         mobile.locator(f"#card-{number}").click()
         expect(mobile.locator(".ballot-item")).to_have_count(i)
-    mobile.fill("#why-text", "Pendlingen är vardag för oss.")
-    mobile.locator("#why-save").click()
-    expect(mobile.locator("#varfor .saved")).to_be_visible()
     expect(mobile.locator("#ranking h3").first).to_have_text(
         translated(language, "Din rangordning")
     )
     screenshot(mobile, f"{language}-phone")
+    mobile.locator("#step-next").click()
+    mobile.wait_for_url(re.compile(r"/why/$"))
+    mobile.fill("#why-text", "Pendlingen är vardag för oss.")
+    mobile.locator("#why-save").click()
+    expect(mobile.locator("#varfor .saved")).to_be_visible()
+    expect(mobile.locator(".step-count")).to_have_text(
+        translated(language, "Fråga %(n)s av %(total)s") % {"n": 2, "total": 4}
+    )
+    screenshot(mobile, f"{language}-phone-why")
+    mobile.locator("#step-next").click()
+    mobile.wait_for_url(re.compile(r"/area/$"))
+    screenshot(mobile, f"{language}-phone-areas")
+    mobile.locator("#step-next").click()
+    mobile.wait_for_url(re.compile(r"/activity/$"))
+    screenshot(mobile, f"{language}-phone-activities")
+    mobile.locator("#step-next").click()
+    mobile.wait_for_url(re.compile(r"/done/$"))
+    screenshot(mobile, f"{language}-phone-summary")
 
     projector = person(PROJECTOR)
     log_in(projector, base)
@@ -76,8 +91,11 @@ def test_the_main_screens_in_every_language(live_server, phone, site, language):
     projector.goto(f"{base}/f/d/{d.pk}/projector/results/")
     expect(projector.locator(".pr-row")).to_have_count(8)
     screenshot(projector, f"{language}-projector-results")
-    # The phone notices the reveal by itself and reloads.
-    expect(mobile.locator("#resultat")).to_be_visible(timeout=12_000)
+    # The phone notices the reveal by itself and reloads: the news at the top.
+    expect(mobile.locator("#results-notice")).to_be_visible(timeout=12_000)
+    screenshot(mobile, f"{language}-phone-revealed")
+    mobile.locator("#results-link").click()
+    expect(mobile.locator(".phone-results")).to_be_visible()
     screenshot(mobile, f"{language}-phone-results")
 
 

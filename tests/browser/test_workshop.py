@@ -52,7 +52,7 @@ LATE_TEXT = "Ett förslag som kom för sent"
 
 def card(page, number):
     """A recommendation's card, found by the number people see on it."""
-    return page.locator(".rec-card-button").filter(has_text=re.compile(rf"^\s*{number}\."))
+    return page.locator(".rec-card-button").filter(has_text=re.compile(rf"^\s*Rek\. {number}\b"))
 
 
 def join(page, base, code, group):
@@ -64,23 +64,34 @@ def join(page, base, code, group):
     page.wait_for_url(re.compile(r"/d/\d+/$"))
 
 
+def go_to(page, step):
+    """Open a question's page from the steps at the top of every phone page."""
+    page.locator(".steps a", has_text=step).click()
+    expect(page.locator('.steps a[aria-current="step"]')).to_contain_text(step)
+
+
 def rank(page, order, why):
     for i, number in enumerate(order, start=1):
         card(page, number).click()
         expect(page.locator(".ballot-item")).to_have_count(i)
-    expect(page.locator(".ballot-title .rec-number")).to_have_text([f"{n}." for n in order])
+    expect(page.locator(".ballot-title .rec-badge")).to_have_text([f"Rek. {n}" for n in order])
+    # The why comes right after the ranking: the next step.
+    page.locator("#step-next").click()
+    expect(page.locator(".step-count")).to_have_text("Fråga 2 av 4")
     page.fill("#why-text", why)
     page.get_by_role("button", name="Spara motiveringen").click()
     expect(page.locator("#varfor .saved")).to_be_visible()
 
 
 def add_area(page, text):
+    go_to(page, "Saknas")
     page.fill("#area-text", text)
     page.get_by_role("button", name="Lägg till område").click()
     expect(page.locator("#areas-list .entry-text", has_text=text)).to_be_visible()
 
 
 def add_activity(page, number, text):
+    go_to(page, "Aktiviteter")
     page.select_option("#activity-rec", str(number))
     page.fill("#activity-text", text)
     page.get_by_role("button", name="Föreslå aktivitet").click()
@@ -89,6 +100,7 @@ def add_activity(page, number, text):
 
 def plus_one(page, list_id, text):
     """+1 an entry of someone else at the table, once the phone's poll has brought it."""
+    go_to(page, "Saknas" if list_id == "areas-list" else "Aktiviteter")
     entry = page.locator(f"#{list_id} .entry", has_text=text)
     expect(entry).to_be_visible(timeout=15_000)
     entry.locator("button.plus").click()
@@ -164,6 +176,7 @@ def test_a_whole_workshop(live_server, phone, site, settings, tmp_path):
     plus_one(phones[0], "activities-list", ACTIVITY_1[1])
     plus_one(phones[5], "activities-list", ACTIVITY_2[1])
     # A table sees only its own texts.
+    go_to(phones[2], "Saknas")
     expect(phones[2].locator("#areas-list")).not_to_contain_text(AREA_2)
     steps["texts and +1"] = time.monotonic() - t0
 
@@ -190,6 +203,7 @@ def test_a_whole_workshop(live_server, phone, site, settings, tmp_path):
     expect(projector.locator(".pj-totals")).to_contain_text("6 anslutna")
     expect(projector.locator(".pj-group-count")).to_have_text([re.compile(r"3\s*/\s*3")] * 2)
     # The first phone's poll has brought the others' +1s to its own area.
+    go_to(phones[0], "Saknas")
     expect(phones[0].locator("#areas-list .entry-mine .count")).to_have_text(
         re.compile(r"2"), timeout=10_000
     )
@@ -201,6 +215,7 @@ def test_a_whole_workshop(live_server, phone, site, settings, tmp_path):
     # through (a locked screen, the venue's wifi): it does not know time is out.
     late = phones[5]
     late.route("**/poll/**", lambda route: route.abort("internetdisconnected"))
+    go_to(late, "Saknas")
     late.fill("#area-text", LATE_TEXT)
     left = projector.locator(".f-timer-clock").inner_text()
     assert int(left.split(":")[0]) * 60 + int(left.split(":")[1]) > 5, (
@@ -219,12 +234,14 @@ def test_a_whole_workshop(live_server, phone, site, settings, tmp_path):
     steps["time out"] = time.monotonic() - t0
     screenshot(projector, "workshop-projector-ended")
 
-    # The late phone sends its area: refused, with the reason, and the text kept.
-    late.get_by_role("button", name="Lägg till område").click()
-    unsaved = late.locator("#areas .unsaved")
-    expect(unsaved).to_be_visible()
-    expect(late.locator("#areas")).to_contain_text("Tiden är ute")
-    expect(unsaved.locator("textarea")).to_have_value(LATE_TEXT)
+    # The late phone's own clock ran out too: its form is closed, the text kept to
+    # copy, and nothing more is sent (the server's grace period is for requests
+    # already on their way).
+    expect(late.locator(".timer-label")).to_have_text("Tiden är ute")
+    expect(late.locator("#closed-notice")).to_be_visible()
+    expect(late.get_by_role("button", name="Lägg till område")).to_be_disabled()
+    expect(late.locator("#area-text")).to_have_value(LATE_TEXT)
+    assert late.locator("#area-text").evaluate("el => el.readOnly")
     screenshot(late, "workshop-phone-late")
     # A phone that comes to join only now is told so too.
     latecomer = phone()

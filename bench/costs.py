@@ -202,11 +202,13 @@ def main(argv=None) -> int:
         "poll 204 (unchanged)": lambda: phone.get(
             f"/d/{d}/poll/?rev={current}&mode=open&g={g}", headers=htmx
         ),
-        # Drawn long ago (at=0), so the wait for long lists is over.
+        # Drawn long ago (at=0), so the wait for long lists is over; on the missing
+        # areas' page (s=area), which redraws its list.
         "poll 200 (changed)": lambda: phone.get(
-            f"/d/{d}/poll/?rev=0&mode=open&g={g}&at=0&n=0", headers=htmx
+            f"/d/{d}/poll/?rev=0&mode=open&g={g}&at=0&n=0&s=area", headers=htmx
         ),
         "page": lambda: phone.get(f"/d/{d}/"),
+        "areas page": lambda: phone.get(f"/d/{d}/area/"),
         "join page": lambda: stranger.get(f"/j/{room.join_code}/"),
         "join": lambda: stranger.post(
             f"/j/{room.join_code}/",

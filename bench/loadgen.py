@@ -8,9 +8,11 @@ was told was saved.
 Each virtual phone does what a person's phone does with the real pages (htmx):
 
   GET /j/CODE/  ->  POST /j/CODE/ (a group)  ->  303  ->  GET /d/ID/  (+ its static files)
-  then every 5 s GET /d/ID/poll/?rev=R&mode=M (HX-Request), and in between, after a
-  think time each: rank, say why, add a missing area, propose an activity, +1 two
-  entries it sees, re-rank (changed). A 204 with HX-Refresh reloads the page.
+  then every 5 s GET /d/ID/poll/?rev=R&mode=M&s=STEP (HX-Request), and in between,
+  after a think time each: rank, say why, add a missing area, propose an activity,
+  +1 two entries it sees, re-rank (changed), each on its question's page (GET
+  /d/ID/why/ and so on, the guided flow's steps, before the first write there). A
+  204 with HX-Refresh reloads the page the phone shows.
 
 A facilitator logs in, opens the dashboard and the projector, both polling every
 2 s with the revision they show, starts the timer, and ends it at the chosen moment:
@@ -270,6 +272,7 @@ class Phone(Session):
         self.knows_end_at: float | None = None
         self.poll_in_flight = False
         self.page_loaded_at = 0.0
+        self.step = ""  # the question's page the phone shows: "" (ranking), "why/", ...
 
     # -- reading what the server sent
 
@@ -335,7 +338,7 @@ class Phone(Session):
         return await self.load_page("page", first=True)
 
     async def load_page(self, endpoint: str, first: bool = False) -> bool:
-        path = f"/d/{self.run.scenario.discussion_id}/"
+        path = f"/d/{self.run.scenario.discussion_id}/{self.step}"
         response = await self.request(endpoint, "GET", path)
         if response is None:
             return False
@@ -432,6 +435,13 @@ class Phone(Session):
         self._read_page(response.text)
         return response
 
+    async def go_to(self, step: str) -> None:
+        """Open a question's page, as "Next" or the steps at the top do: one page
+        per question, so a phone loads four more pages than the one it joins on."""
+        if self.step != step:
+            self.step = step
+            await self.load_page("step page")
+
     async def _save(self, endpoint, path, data, what, value, *, late=False) -> bool:
         before = self.run.stats.refused_after_end
         response = await self._write(endpoint, path, data, late=late)
@@ -445,6 +455,7 @@ class Phone(Session):
         if changed_from is not None and order == changed_from:
             order = order[1:] + order[:1] if len(order) > 1 else []
         d = self.run.scenario.discussion_id
+        await self.go_to("")
         value = ",".join(map(str, order))
         if await self._save("rank", f"/d/{d}/rank/", {"order": value}, "ballot", order):
             self.ledger.ballot = order
@@ -455,6 +466,7 @@ class Phone(Session):
     async def why(self) -> None:
         text = f"Telefon {self.index}: det här berör flest på båda sidor om gränsen."
         d = self.run.scenario.discussion_id
+        await self.go_to("why/")
         if await self._save("why", f"/d/{d}/why/", {"why": text}, "why", text):
             self.ledger.why = text
 
@@ -462,6 +474,8 @@ class Phone(Session):
         text = f"Område från telefon {self.index}" + (" (sent)" if late else "")
         d = self.run.scenario.discussion_id
         endpoint = "area (at the end)" if late else "area"
+        if not late:
+            await self.go_to("area/")
         if await self._save(endpoint, f"/d/{d}/area/", {"text": text}, "area", text, late=late):
             self.ledger.areas.add(text)
 
@@ -470,6 +484,7 @@ class Phone(Session):
         text = f"Aktivitet från telefon {self.index}"
         d = self.run.scenario.discussion_id
         data = {"text": text, "recommendation": str(number)}
+        await self.go_to("activity/")
         if await self._save("activity", f"/d/{d}/activity/", data, "activity", (text, number)):
             self.ledger.activities.add((text, number))
 

@@ -267,6 +267,7 @@ ORDER = [
     "join page",
     "join",
     "page",
+    "step page",
     "static",
     "poll 204 (unchanged)",
     "poll 200 (changed)",

@@ -19,6 +19,7 @@ import math
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -287,7 +288,10 @@ def _projector_context(discussion, counted) -> dict:
 def projector(request, discussion_id):
     discussion = discussion_for_user(request, discussion_id)
     context = _projector_context(discussion, results.of(discussion))
-    join_url = request.build_absolute_uri(discussion.get_join_url())
+    # Where phones reach the app: PUBLIC_URL when set (a laptop serving the room is
+    # opened here at 127.0.0.1, which no phone can reach), else this request's host.
+    path = discussion.get_join_url()
+    join_url = settings.PUBLIC_URL + path if settings.PUBLIC_URL else request.build_absolute_uri(path)
     context.update(
         join_url=join_url,
         join_url_text=join_url.split("://", 1)[-1].rstrip("/"),

@@ -27,7 +27,7 @@ def set_participant_cookie(response, participant: Participant) -> None:
         salt=COOKIE_SALT,
         max_age=COOKIE_MAX_AGE,
         httponly=True,
-        secure=not settings.DEBUG,
+        secure=settings.SESSION_COOKIE_SECURE,  # Secure wherever the session's is
         samesite="Lax",
     )
 

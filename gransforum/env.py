@@ -43,6 +43,19 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envurl(name: str) -> str:
+    """An http(s) address without a path, e.g. https://gransforum.example.org; "" if unset."""
+    value = (os.getenv(name) or "").strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+        raise ImproperlyConfiguredEnv(
+            f"{name} must be an address such as https://gransforum.example.org, not {value!r}"
+        )
+    return value
+
+
 def parse_database_url(url: str, base_dir: Path) -> dict:
     """Turn DATABASE_URL into a Django DATABASES entry.
 

@@ -1,4 +1,5 @@
 import io
+import ipaddress
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
@@ -54,3 +55,31 @@ def permissions_policy(get_response):
         return response
 
     return middleware
+
+
+def facilitator_on_this_machine(get_response):
+    """With LOCAL_NETWORK (a laptop serving the room over plain http), the
+    facilitator's pages, the login and the admin answer only the laptop itself.
+
+    Why: on a shared Wi-Fi plain http can be read by anyone on it, so no login and
+    no facilitator session may cross the network; the laptop's own browser runs
+    the dashboard and the projector. Phones get 403 with a line saying so."""
+    if not settings.LOCAL_NETWORK:
+        return get_response
+    from django.shortcuts import render
+
+    prefixes = ("/f/", "/konto/", "/" + settings.ADMIN_URL)
+
+    def middleware(request):
+        if request.path_info.startswith(prefixes) and not _loopback(request.META["REMOTE_ADDR"]):
+            return render(request, "this_machine_only.html", status=403)
+        return get_response(request)
+
+    return middleware
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False

@@ -17,6 +17,7 @@ from gransforum.env import (
     envbool,
     envint,
     envlist,
+    envurl,
     parse_cache_url,
     parse_database_url,
 )
@@ -44,8 +45,18 @@ try:
     }
     ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
     CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+    # Where phones reach the app (http(s)://host[:port]): the join link and the
+    # projector's QR code say this, not the address the facilitator's own browser
+    # used. Empty: the request's own address.
+    PUBLIC_URL = envurl("PUBLIC_URL")
+    # A workshop served from a laptop on the venue's network (scripts/run): plain
+    # http, so no cookie can be Secure and nothing redirects to https; in return the
+    # facilitator's pages answer only this machine itself (gransforum.middleware).
+    # Never with a PUBLIC_URL on https: a server with a name stays as strict as ever.
+    LOCAL_NETWORK = envbool("LOCAL_NETWORK", False) and not PUBLIC_URL.startswith("https:")
+    _plain_http = DEBUG or LOCAL_NETWORK
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if _plain_http else 31_536_000)
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not _plain_http)
     _hsts_preload = envbool("SECURE_HSTS_PRELOAD", True)
     USE_X_FORWARDED_PROTO = envbool("USE_X_FORWARDED_PROTO", False)
     # Answers already on their way when the time runs out are accepted this long.
@@ -90,6 +101,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # With LOCAL_NETWORK: the facilitator's pages for this machine only.
+    "gransforum.middleware.facilitator_on_this_machine",
     "gransforum.middleware.request_body_limit",
     # A phone's unchanged poll, most of a full hall's requests: 204 from here, with
     # the transport's headers above; those below govern a document, and it has none.
@@ -171,10 +184,10 @@ STORAGES = {
 
 # Security settings that hold in every environment; the TLS ones follow DEBUG.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = not _plain_http
+CSRF_COOKIE_SECURE = not _plain_http
 # Why: the language chooser's cookie had Django's defaults (no SameSite, never Secure).
-LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not _plain_http
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -77,15 +77,25 @@ class ProductionHeaderTests(SimpleTestCase):
         self.assertEqual(self.answers["language"], [302, "en", True, "Lax"])
 
 
-@override_settings(DEBUG=False)  # the participant cookie reads DEBUG at each request
 class ParticipantCookieTests(BaseTestCase):
-    def test_participant_cookie_is_secure_httponly_and_samesite_lax_with_debug_off(self):
+    """The participant cookie is Secure wherever the session's is: in production, not
+    on a laptop serving the room over plain http (LOCAL_NETWORK)."""
+
+    @override_settings(DEBUG=False, SESSION_COOKIE_SECURE=True)
+    def test_participant_cookie_is_secure_httponly_and_samesite_lax_in_production(self):
         response = self.client.post("/j/VARM26/", {"group": self.table1.pk}, secure=True)
         self.assertEqual(response.status_code, 303)
         cookie = response.cookies[f"gf_p{self.discussion.pk}"]
         self.assertTrue(cookie["secure"])
         self.assertTrue(cookie["httponly"])
         self.assertEqual(cookie["samesite"], "Lax")
+
+    @override_settings(DEBUG=False, SESSION_COOKIE_SECURE=False, LOCAL_NETWORK=True)
+    def test_on_a_local_networks_plain_http_it_is_not_secure_but_still_httponly(self):
+        response = self.client.post("/j/VARM26/", {"group": self.table1.pk})
+        cookie = response.cookies[f"gf_p{self.discussion.pk}"]
+        self.assertFalse(cookie["secure"])
+        self.assertTrue(cookie["httponly"])
 
 
 class HealthTests(TestCase):

@@ -36,9 +36,9 @@ ROOM_PLACES = [1, 2, 3, 4, 4, 4, 4, 4]
 ROOM_ORDER = [2, 1, 3, 4, 5, 6, 7, 8]  # equal points in the Schulze order: 4, 5, … 8
 
 SENTENCE = {
-    "sv": "Poängen: 7 för en förstaplats, 6 för en andraplats",
-    "nb": "Poengene: 7 for en førsteplass, 6 for en andreplass",
-    "en": "The points: 7 for a first place, 6 for a second place",
+    "sv": "Poäng: 7 för en förstaplats, 6 för en andraplats",
+    "nb": "Poeng: 7 for en førsteplass, 6 for en andreplass",
+    "en": "Points: 7 for a first place, 6 for a second place",
 }
 LABEL = {"sv": "Rek.", "nb": "Anb.", "en": "Rec."}
 
@@ -157,7 +157,8 @@ class NumbersTests(BaseTestCase):
         groups = html[html.index('class="pr-groups') :]
         bord_2 = groups[groups.index("Bord 2") :]
         top = re.findall(
-            rf'<span class="pr-top-pos">{HIDDEN}(\d+)</span> <span class="rec-label">Rek\. (\d+)',
+            rf'<span class="pr-top-pos">{HIDDEN}(\d+)</span> <span class="pr-top-title">'
+            r'<span class="rec-label">Rek\. (\d+)',
             bord_2[: bord_2.index("</ol>")],
         )
         self.assertEqual(top, [("1", "2"), ("2", "3"), ("3", "1")])

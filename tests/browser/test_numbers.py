@@ -14,6 +14,7 @@ from discussions.models import Discussion
 from discussions.participant_cookie import cookie_name, set_participant_cookie
 from tests.base import add_participant
 from tests.browser.conftest import (
+    ARTIFACTS,
     BLOCKING_IMPACTS,
     PHONE,
     PROJECTOR,
@@ -87,8 +88,11 @@ def test_the_phone_shows_each_place_beside_its_recommendation(live_server, phone
         size = places.first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
         assert size >= 20
         expect(page.locator(".result-explain")).to_contain_text("7 för en förstaplats")
-        page.locator("#resultat").scroll_into_view_if_needed()
         screenshot(page, f"numbers-phone-results-{name}")
+        # The results alone, as the phone's screen shows them once scrolled to.
+        page.locator("#resultat").screenshot(path=str(ARTIFACTS / f"numbers-phone-{name}.png"))
+        page.evaluate("() => document.querySelectorAll('.result-list')[1].scrollIntoView()")
+        page.screenshot(path=str(ARTIFACTS / f"numbers-phone-{name}-screen.png"))
 
 
 def test_the_projector_lists_the_points_falling_and_says_what_they_are(live_server, phone, site):
@@ -103,12 +107,23 @@ def test_the_projector_lists_the_points_falling_and_says_what_they_are(live_serv
         expect(page.locator(".pr-row .pr-points")).to_have_text([f"{p} p" for p in ROOM_POINTS])
         explain = page.locator(".pr-explain")
         expect(explain).to_contain_text("7 för en förstaplats, 6 för en andraplats")
+        screenshot(page, f"numbers-projector-results-{name}")
         box = explain.bounding_box()
-        # On the screen (a projector does not scroll), and readable from the back.
+        # On the screen (a projector does not scroll), drawn and not clipped or
+        # covered, and readable from the back.
         assert box["y"] + box["height"] <= viewport["height"], (name, box)
+        for x, y in ((box["x"] + 4, box["y"] + 4), (box["x"] + 4, box["y"] + box["height"] - 4)):
+            on_top = page.evaluate(
+                "([x, y]) => !!document.elementFromPoint(x, y)?.closest('.pr-explain')", [x, y]
+            )
+            assert on_top, (name, x, y)
+        # The list is not clipped to make room for it.
+        last = page.locator(".pr-row").last.bounding_box()
+        overall = page.locator(".pr-overall").bounding_box()
+        assert last["y"] + last["height"] <= overall["y"] + overall["height"], (name, last)
+        assert last["y"] + last["height"] <= box["y"], (name, last, box)
         size = explain.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
         assert size >= 0.019 * viewport["height"], (name, size)
-        screenshot(page, f"numbers-projector-results-{name}")
 
 
 def test_the_dashboard_explains_each_measure_on_focus(live_server, phone, site):

@@ -16,6 +16,7 @@ from tests.base import add_participant
 from tests.browser.conftest import (
     ARTIFACTS,
     BLOCKING_IMPACTS,
+    LAPTOP,
     PHONE,
     PROJECTOR,
     hold_phone_polls,
@@ -155,6 +156,12 @@ def test_the_dashboard_explains_each_measure_on_focus(live_server, phone, site):
     page.mouse.move(0, 0)
     expect(room.locator("#tip-room-schulze")).to_be_hidden()
     expect(room.locator(".f-legend dt")).to_have_count(9)
+    # The room's table fits its card on a laptop: no column hidden behind a scroll.
+    for viewport in (DESKTOP, LAPTOP):
+        page.set_viewport_size(viewport)
+        region = room.locator(".scroll-x")
+        sizes = region.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert sizes[0] <= sizes[1], (viewport, sizes)
     page.locator("details.dash-group summary").first.click()
     screenshot(page, "numbers-dashboard")
 

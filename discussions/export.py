@@ -106,6 +106,7 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Sheet]:
             "Medelplats",
             "Förstaplatser",
             "Kemeny-plats",
+            "Schulze-plats",
         ],
     )
     agreement = Table("enighet.csv", [*counts])
@@ -130,7 +131,15 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Sheet]:
     for title, res in discussed:
         for row in res.room.rows:
             summary.rows.append(
-                [title, row.place, row.rec.number, row.rec.title, *_scores(row), row.kemeny_place]
+                [
+                    title,
+                    row.place,
+                    row.rec.number,
+                    row.rec.title,
+                    *_scores(row),
+                    row.kemeny_place,
+                    row.schulze_place,
+                ]
             )
         for name, t in [("Alla grupper", res.room), *[(t.name, t) for t in res.tables]]:
             numbers = [title, name, t.participants, t.ballots, rounded(t.agreement, DECIMALS)]

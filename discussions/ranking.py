@@ -1,4 +1,5 @@
-"""Aggregate ranked ballots: Borda, mean rank, Schulze, Kemeny-Young and Kendall's W.
+"""Aggregate ranked ballots: Borda, mean rank, Schulze, Kemeny-Young and Kendall's W;
+and, for the screens, places shared on equal scores and where two orders disagree.
 
 The model
 ---------
@@ -601,3 +602,46 @@ def _merged(items: list[Item], weight: Number, tallies: list[_Tally]) -> _Tally:
 def _sums(lists) -> list[int]:
     """Element by element: [1, 2] and [3, 4] give [4, 6]."""
     return [sum(column) for column in zip(*lists, strict=True)]
+
+
+# --- Places as the screens show them ------------------------------------------------
+
+
+def shared_places(scores: Sequence[Number]) -> list[int]:
+    """The place of each score, higher being better, equal scores sharing a place and
+    the next place skipping as many as shared: scores 9, 7, 7, 4 give 1, 2, 2, 4.
+    The scores need not be sorted; the places come in the scores' order."""
+    return [1 + sum(1 for other in scores if other > score) for score in scores]
+
+
+def disagreements(shown: Sequence[int], other: Sequence[int | None]) -> list[tuple[int, int]]:
+    """Where another method's order disagrees with the shown places, as ranges of the
+    shown places, best first.
+
+    ``shown[i]`` and ``other[i]`` are item i's place in the order a screen shows
+    (ties share a place) and in another method's. Two items disagree when the shown
+    places put one strictly above the other and the other method strictly below it;
+    a tie in the shown places is no disagreement, whatever the other method says.
+    Each disagreeing pair covers the shown places from the higher one to the lower
+    one, and ranges that overlap or share a place are merged: a swap of the 6th and
+    the 7th gives [(6, 7)]; 3rd, 4th, 5th becoming 4th, 5th, 3rd gives [(3, 5)].
+    Empty when the other method has no place for some item (None: Kemeny beyond
+    MAX_KEMENY_ITEMS).
+    """
+    if len(shown) != len(other):
+        raise ValueError(f"got {len(other)} places for {len(shown)} items")
+    if any(place is None for place in other):
+        return []
+    spans = sorted(
+        (shown[a], shown[b])
+        for a in range(len(shown))
+        for b in range(len(shown))
+        if shown[a] < shown[b] and other[a] > other[b]
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

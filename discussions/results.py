@@ -9,6 +9,21 @@ values; the templates and discussions/export.py only format them, and every show
 number is rounded by Django's floatformat (`rounded` for the files).
 
 The maths is discussions/ranking.py; this module feeds it and names its numbers.
+
+One order, one number. Every list a person reads (the projector, the phones, the
+dashboard, the report) and every file lists the recommendations by their points
+(Borda: with n recommendations a first place earns n − 1 points, a second n − 2, …,
+the last 0; what a ballot leaves unranked shares the points left over equally) and
+prints those points, so the numbers fall down the list and one sentence explains
+them. Equal points share a place (1, 2, 2, 4), listed among themselves in the Schulze
+order. Schulze (who wins the head-to-head comparisons) and Kemeny (the order that
+agrees with the most of everyone's pairwise choices) are second opinions: the
+dashboard shows their places beside the points' and names the places where they
+disagree (`Table.schulze_differs`, `Table.kemeny_differs`), rather than listing a
+different order than it prints numbers for. Why the points and not Schulze: a
+facilitator can explain them to a room in one sentence, anybody can check them on a
+ballot, and no other number has to be printed beside the order to agree with it.
+
 Where the rules live:
 
 - A ballot counts only the recommendations of the discussion's current list: a
@@ -91,7 +106,8 @@ class Row:
     """One recommendation in one table."""
 
     rec: Rec
-    place: int  # in the Schulze order, which every screen and file lists by
+    place: int  # by the points, equal points sharing a place: what every list shows
+    schulze_place: int  # in the Schulze order, a second opinion
     kemeny_place: int | None  # None beyond ranking.MAX_KEMENY_ITEMS
     borda: float
     borda_percent: int  # of the most points possible (everyone's first place), for bars
@@ -131,13 +147,44 @@ class Table:
     ballots: int  # who ranked at least one recommendation
     weight: int | Fraction  # the ballots' total weight
     agreement: float | None  # Kendall's W: 1 = all ranked alike; None below two ballots
-    rows: list[Row]  # in Schulze order
+    rows: list[Row]  # by the points (see the module's docstring), ties in Schulze order
     kemeny: list[Rec]  # the Kemeny order; empty beyond ranking.MAX_KEMENY_ITEMS
     revision: int = 0  # the group's: it changes with every answer at the table
     tally: ranking.Tally | None = field(default=None, repr=False, compare=False)
+    # Ranges of places (first, last) where Schulze's or Kemeny's order disagrees with
+    # the points' (ranking.disagreements): [(6, 7)] reads "places 6–7".
+    schulze_differs: list[tuple[int, int]] = field(default_factory=list)
+    kemeny_differs: list[tuple[int, int]] = field(default_factory=list)
 
     def row(self, number: int) -> Row | None:
         return next((row for row in self.rows if row.rec.number == number), None)
+
+    @property
+    def first_points(self) -> int:
+        """What a first place earns on one ballot: one less than the recommendations."""
+        return max(len(self.rows) - 1, 0)
+
+    @property
+    def second_points(self) -> int:
+        return max(len(self.rows) - 2, 0)
+
+    @property
+    def schulze_differs_text(self) -> str:
+        """The ranges as a sentence shows them, "2–3, 6–7" ("" when none)."""
+        return _ranges(self.schulze_differs)
+
+    @property
+    def kemeny_differs_text(self) -> str:
+        return _ranges(self.kemeny_differs)
+
+    @property
+    def kemeny_compared(self) -> bool:
+        """Whether the Kemeny order was counted (not beyond ranking.MAX_KEMENY_ITEMS)."""
+        return bool(self.kemeny)
+
+
+def _ranges(spans: list[tuple[int, int]]) -> str:
+    return ", ".join(f"{first}–{last}" for first, last in spans)
 
 
 @dataclass(frozen=True)
@@ -145,7 +192,7 @@ class MatrixRow:
     """One recommendation across the tables: where each table put it."""
 
     rec: Rec
-    place: int  # the room's
+    place: int  # the room's, by the points
     cells: list[Row | None]  # one per table; None for a table without ballots
     spread: int | None  # the lowest place minus the highest, over the tables that ranked
 
@@ -398,15 +445,19 @@ def _count(discussion: Discussion, weighting: str, revision: int) -> Results:
 
 
 def table(recs, summary: ranking.Summary, group_id, name, participants, revision=0, tally=None):
-    """A Table of ranking.summarise's numbers, the items being recommendation numbers."""
+    """A Table of ranking.summarise's numbers, the items being recommendation numbers,
+    listed by the points (equal points: in the Schulze order) with shared places."""
     by_number = {rec.number: rec for rec in recs}
     # Everybody ranking an item first gives it weight × (n − 1) points.
     most = summary.weight * (len(recs) - 1)
     peak = max((c for r in summary.rows for c in r.position_counts[:-1]), default=0)
+    listed = sorted(summary.rows, key=lambda r: (-r.borda, r.schulze_position))
+    places = ranking.shared_places([r.borda for r in listed])
     rows = [
         Row(
             rec=by_number[r.item],
-            place=r.schulze_position,
+            place=place,
+            schulze_place=r.schulze_position,
             kemeny_place=r.kemeny_position,
             borda=float(r.borda),
             borda_percent=round(100 * r.borda / most) if most else 0,
@@ -415,8 +466,9 @@ def table(recs, summary: ranking.Summary, group_id, name, participants, revision
             position_counts=r.position_counts,
             peak=peak,
         )
-        for r in summary.rows
+        for r, place in zip(listed, places, strict=True)
     ]
+    shown = [row.place for row in rows]
     return Table(
         group_id=group_id,
         name=name,
@@ -428,6 +480,8 @@ def table(recs, summary: ranking.Summary, group_id, name, participants, revision
         kemeny=[by_number[number] for number in summary.kemeny],
         revision=revision,
         tally=tally,
+        schulze_differs=ranking.disagreements(shown, [row.schulze_place for row in rows]),
+        kemeny_differs=ranking.disagreements(shown, [row.kemeny_place for row in rows]),
     )
 
 

@@ -72,7 +72,8 @@ def _table(t: Table) -> dict:
             {
                 "recommendation": row.rec.number,
                 "title": row.rec.title,
-                "schulze_position": row.place,
+                "place": row.place,
+                "schulze_position": row.schulze_place,
                 "kemeny_position": row.kemeny_place,
                 "borda": rounded(row.borda, DECIMALS),
                 "mean_rank": rounded(row.mean_rank, DECIMALS),

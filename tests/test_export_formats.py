@@ -132,6 +132,13 @@ def read_xlsx(content: bytes):
     return openpyxl.load_workbook(io.BytesIO(content))
 
 
+def listed(summary):
+    """The summary's rows as the files list them, with each one's place: by the points,
+    equal points in the Schulze order and sharing a place (discussions/results.py)."""
+    rows = sorted(summary.rows, key=lambda r: (-r.borda, r.schulze_position))
+    return [(r, 1 + sum(1 for o in rows if o.borda > r.borda)) for r in rows]
+
+
 def rows_of(sheet):
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
@@ -183,9 +190,11 @@ class XlsxTests(ExportCase):
         rows = rows_of(self.book["Sammanfattning"])
         header, body = rows[0], rows[1 : 1 + len(self.recs)]
         self.assertEqual(header[:4], ["Diskussion", "Plats", "Nr", "Rekommendation"])
-        for got, want in zip(body, summary.rows, strict=True):
-            _, place, number, title, borda, mean, firsts, kemeny = got
-            self.assertEqual(place, want.schulze_position)
+        self.assertEqual(header[7:], ["Kemeny-plats", "Schulze-plats"])
+        for got, (want, want_place) in zip(body, listed(summary), strict=True):
+            _, place, number, title, borda, mean, firsts, kemeny, schulze = got
+            self.assertEqual(place, want_place)
+            self.assertEqual(schulze, want.schulze_position)
             self.assertEqual(number, number_of(want.item, self.recs))
             self.assertEqual(title, self.rec[number].title)
             self.assertIsInstance(borda, int | float)
@@ -208,9 +217,9 @@ class XlsxTests(ExportCase):
         self.assertEqual(header[5:], [f"Rek. {n}" for n in range(1, 9)])
         table2 = next(row for row in rows if row[1] == "Bord 2")
         want = self.expected(TABLE2)
-        for item in want.rows:
+        for item, place in listed(want):
             number = number_of(item.item, self.recs)
-            self.assertEqual(table2[4 + number], item.schulze_position)
+            self.assertEqual(table2[4 + number], place)
 
     def test_entries_are_flagged_hidden_and_merged(self):
         areas = {row[0]: row for row in rows_of(self.book["Saknade områden"])[1:]}
@@ -333,8 +342,11 @@ class CsvTests(ExportCase):
 
     def test_summary_matches_ranking_summarise(self):
         summary = self.expected([*TABLE1, *TABLE2])
-        for got, want in zip(self.tables["sammanfattning.csv"][1:], summary.rows, strict=True):
-            self.assertEqual(int(got[1]), want.schulze_position)
+        for got, (want, place) in zip(
+            self.tables["sammanfattning.csv"][1:], listed(summary), strict=True
+        ):
+            self.assertEqual(int(got[1]), place)
+            self.assertEqual(int(got[8]), want.schulze_position)
             self.assertEqual(int(got[2]), number_of(want.item, self.recs))
             self.assertAlmostEqual(float(got[4]), float(want.borda), places=3)
             self.assertAlmostEqual(float(got[5]), float(want.mean_rank), places=3)
@@ -440,8 +452,9 @@ class JsonTests(ExportCase):
                 self.assertIsNone(table["kendalls_w"])
             else:
                 self.assertAlmostEqual(table["kendalls_w"], summary.w, places=3)
-            for got, want in zip(table["rows"], summary.rows, strict=True):
+            for got, (want, place) in zip(table["rows"], listed(summary), strict=True):
                 self.assertEqual(got["recommendation"], number_of(want.item, self.recs))
+                self.assertEqual(got["place"], place)
                 self.assertEqual(got["schulze_position"], want.schulze_position)
                 self.assertEqual(got["kemeny_position"], want.kemeny_position)
                 self.assertAlmostEqual(got["borda"], float(want.borda), places=3)

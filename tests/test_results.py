@@ -57,17 +57,20 @@ class RankingsTests(BaseTestCase):
         add_participant(cls.other_discussion, cls.other_table, (8, 7))
 
     def assert_table_matches(self, table, expected):
-        self.assertEqual([row.rec.number for row in table.rows], expected.order)
+        # Listed by the points, equal points in the Schulze order and sharing a place.
+        listed = sorted(expected.rows, key=lambda r: (-r.borda, r.schulze_position))
+        self.assertEqual([row.rec.number for row in table.rows], [r.item for r in listed])
         self.assertEqual([rec.number for rec in table.kemeny], expected.kemeny)
         self.assertEqual(table.ballots, expected.ballots)
         self.assertEqual(table.weight, expected.weight)
         self.assertEqual(table.agreement, expected.w)
-        for row, want in zip(table.rows, expected.rows, strict=True):
+        for row, want in zip(table.rows, listed, strict=True):
             self.assertEqual(row.rec.number, want.item)
             self.assertAlmostEqual(row.borda, float(want.borda))
             self.assertAlmostEqual(row.mean_rank, float(want.mean_rank))
             self.assertAlmostEqual(row.first_places, float(want.first_places))
-            self.assertEqual(row.place, want.schulze_position)
+            self.assertEqual(row.place, 1 + sum(1 for r in listed if r.borda > want.borda))
+            self.assertEqual(row.schulze_place, want.schulze_position)
             self.assertEqual(row.kemeny_place, want.kemeny_position)
             self.assertEqual(row.position_counts, want.position_counts)
         self.assertEqual(len(NUMBERS), len(table.rows))

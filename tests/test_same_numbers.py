@@ -78,7 +78,7 @@ class SameNumbersTests(BaseTestCase):
         room = html[html.index('id="ranking-overall"') : html.index('id="dash-matrix"')]
         rows = re.findall(
             r'<td class="f-num f-pos">(\d+)</td>\s*<th scope="row" class="f-rec-cell">'
-            r'<span class="rec-number">(\d+)\.</span>.*?<span class="f-bar-value">([^<]*)</span>'
+            r'<span class="rec-label">Rek\. (\d+)</span>.*?<span class="f-bar-value">([^<]*)</span>'
             r'.*?<td class="f-num">([^<]*)</td>\s*<td class="f-num">([^<]*)</td>',
             room,
             re.S,
@@ -92,8 +92,9 @@ class SameNumbersTests(BaseTestCase):
     def projector(self):
         html = self.page("facilitator:projector_results", self.discussion.pk)
         rows = re.findall(
-            r'<span class="pr-pos">(\d+)</span>\s*<span class="pr-title"><span class="rec-number">'
-            r'(\d+)\.</span>.*?<span class="pr-points">([^ <]*)',
+            r'<span class="pr-pos"><span class="visually-hidden">[^<]*</span>(\d+)</span>\s*'
+            r'<span class="pr-title"><span class="rec-label">Rek\. (\d+)</span>.*?'
+            r'<span class="pr-points">([^ <]*)',
             html,
             re.S,
         )
@@ -111,7 +112,7 @@ class SameNumbersTests(BaseTestCase):
             {
                 int(n): points
                 for n, points in re.findall(
-                    r'<span class="rec-number">(\d+)\.</span>.*?'
+                    r'<span class="rec-label">Rek\. (\d+)</span>.*?'
                     r'<span class="result-points">([^ <]*) poäng',
                     part.split("</ol>")[0],
                     re.S,
@@ -126,7 +127,7 @@ class SameNumbersTests(BaseTestCase):
         tables = html.split('<table class="r-table">')[1:]
         row = (
             r'<td class="r-num r-pos">(\d+)</td>\s*<th scope="row" class="r-rec">'
-            r'<span class="r-rec-number">(\d+)\.</span>.*?<span class="r-bar-value">([^<]*)</span>'
+            r'<span class="rec-label">Rek\. (\d+)</span>.*?<span class="r-bar-value">([^<]*)</span>'
         )
         room = {
             int(n): (place, borda, mean, firsts)
@@ -182,7 +183,7 @@ class SameNumbersTests(BaseTestCase):
 
         # Every file: the same numbers, as a screen shows them.
         json_rows = {row["recommendation"]: row for row in doc["overall"]["rows"]}
-        for _title, place, number, _rec, borda, mean, firsts, kemeny in xlsx:
+        for _title, place, number, _rec, borda, mean, firsts, kemeny, schulze in xlsx:
             on_screen = dashboard[number]
             self.assertEqual(
                 (str(place), shown(borda, -1), shown(mean, 1), shown(firsts, -1)),
@@ -191,12 +192,13 @@ class SameNumbersTests(BaseTestCase):
             )
             row = json_rows[number]
             self.assertEqual(
-                (row["schulze_position"], row["borda"], row["mean_rank"], row["first_places"]),
+                (row["place"], row["borda"], row["mean_rank"], row["first_places"]),
                 (place, borda, mean, firsts),
             )
             self.assertEqual(row["kemeny_position"], kemeny)
+            self.assertEqual(row["schulze_position"], schulze)
         self.assertEqual(
-            [row[1:8] for row in csv_rows], [[str(value) for value in row[1:8]] for row in xlsx]
+            [row[1:9] for row in csv_rows], [[str(value) for value in row[1:9]] for row in xlsx]
         )
 
         # A table: its points on the phone at it, in the report, in the JSON.

@@ -144,6 +144,23 @@
     if (fresh) event.detail.parameters.fresh = "1";
   });
 
+  // --- A measure's explanation closes with Escape (WCAG 1.4.13) ---------------
+  // It shows on hover and focus (facilitator.css); Escape hides it until the
+  // heading is left.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll(".f-term:hover, .f-term:focus").forEach(function (term) {
+      term.classList.add("f-tip-off");
+    });
+  });
+  ["mouseout", "focusout"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.target.classList && event.target.classList.contains("f-term")) {
+        event.target.classList.remove("f-tip-off");
+      }
+    });
+  });
+
   readCountdowns();
   window.setInterval(tick, 250);
 })();

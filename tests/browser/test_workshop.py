@@ -108,14 +108,16 @@ def plus_one(page, list_id, text):
 
 
 def expected_order(ballots):
-    """The Schulze order `discussions.ranking` gives these ballots, as numbers."""
+    """The order every list shows for these ballots, as numbers: by the Borda points
+    `discussions.ranking` gives them, equal points in its Schulze order."""
     recs = list(Recommendation.objects.order_by("number"))
     by_number = {r.number: r.pk for r in recs}
     by_pk = {r.pk: r.number for r in recs}
     summary = ranking.summarise(
         [r.pk for r in recs], [[by_number[n] for n in ballot] for ballot in ballots]
     )
-    return [by_pk[pk] for pk in summary.order]
+    listed = sorted(summary.rows, key=lambda row: (-row.borda, row.schulze_position))
+    return [by_pk[row.item] for row in listed]
 
 
 def test_a_whole_workshop(live_server, phone, site, settings, tmp_path):
@@ -182,13 +184,13 @@ def test_a_whole_workshop(live_server, phone, site, settings, tmp_path):
 
     # --- The dashboard shows the right order, per table and overall, without a reload.
     overall = expected_order([order for _, order, _ in PLANS])
-    expect(dashboard.locator("#ranking-overall tbody th .rec-number")).to_have_text(
-        [f"{n}." for n in overall], timeout=10_000
+    expect(dashboard.locator("#ranking-overall tbody th .rec-label")).to_have_text(
+        [f"Rek. {n}" for n in overall], timeout=10_000
     )
     for group in site.groups:
         mine = expected_order([order for name, order, _ in PLANS if name == group.name])
-        expect(dashboard.locator(f"#group-{group.pk} tbody th .rec-number")).to_have_text(
-            [f"{n}." for n in mine]
+        expect(dashboard.locator(f"#group-{group.pk} tbody th .rec-label")).to_have_text(
+            [f"Rek. {n}" for n in mine]
         )
     expect(dashboard.locator("#dash-areas")).to_contain_text(AREA_1)
     expect(dashboard.locator("#dash-areas .f-entry", has_text=AREA_1)).to_contain_text("+2")
@@ -295,7 +297,9 @@ def test_a_whole_workshop(live_server, phone, site, settings, tmp_path):
         for row in summary[1:]
         if row and row[0] == discussion.title and isinstance(row[head.index("Plats")], int)
     ][: len(overall)]
-    assert [n for _, n in sorted(places)] == overall
+    # Listed as the screens list them; equal points share a place.
+    assert [n for _, n in places] == overall
+    assert [p for p, _ in places] == sorted(p for p, _ in places)
     steps["exported"] = time.monotonic() - t0
     print("workshop steps (s):", {k: round(v, 1) for k, v in steps.items()})
 

@@ -117,7 +117,7 @@ class NumbersTests(BaseTestCase):
         set_participant_cookie(signed, self.phone_owner)
         name = cookie_name(self.discussion.pk)
         self.client.cookies[name] = signed.cookies[name].value
-        html = self.page("phone", self.discussion.pk, language=language)
+        html = self.page("phone_results", self.discussion.pk, language=language)
         return html[html.index('class="phone-results"') :]
 
     def dashboard(self, language="sv"):

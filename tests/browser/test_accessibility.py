@@ -100,19 +100,19 @@ def test_a_participant_does_everything_with_the_keyboard(live_server, phone, sit
     # next card, so Enter again ranks that one.
     tab_to(page, "#card-3")
     page.keyboard.press("Enter")
-    expect(page.locator(".ballot-title .rec-badge")).to_have_text(["Rek. 3"])
+    expect(page.locator(".ballot-title .rec-label")).to_have_text(["Rek. 3"])
     expect(announce).to_have_text("Din rangordning: 3.")
     settled(page)
     expect(page.locator("#card-4")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.locator(".ballot-title .rec-badge")).to_have_text(["Rek. 3", "Rek. 4"])
+    expect(page.locator(".ballot-title .rec-label")).to_have_text(["Rek. 3", "Rek. 4"])
     expect(announce).to_have_text("Din rangordning: 3, 4.")
 
     # Move 4 up with its button; focus stays with 4 (now first: its "down" button).
     settled(page)
     tab_to(page, "#up-4", backwards=True)
     page.keyboard.press("Enter")
-    expect(page.locator(".ballot-title .rec-badge")).to_have_text(["Rek. 4", "Rek. 3"])
+    expect(page.locator(".ballot-title .rec-label")).to_have_text(["Rek. 4", "Rek. 3"])
     expect(announce).to_have_text("Din rangordning: 4, 3.")
     settled(page)
     expect(page.locator("#down-4")).to_be_focused()

@@ -74,7 +74,7 @@ def rank(page, order, why):
     for i, number in enumerate(order, start=1):
         card(page, number).click()
         expect(page.locator(".ballot-item")).to_have_count(i)
-    expect(page.locator(".ballot-title .rec-badge")).to_have_text([f"Rek. {n}" for n in order])
+    expect(page.locator(".ballot-title .rec-label")).to_have_text([f"Rek. {n}" for n in order])
     # The why comes right after the ranking: the next step.
     page.locator("#step-next").click()
     expect(page.locator(".step-count")).to_have_text("Fråga 2 av 4")

@@ -23,13 +23,15 @@ AREAS = "areas"
 ACTIVITIES = "activities"
 REASONS = "reasons"
 
-LINE_CHARS = 64  # characters of an entry's text in one line
-TITLE_CHARS = 58  # of a recommendation's title, in its larger type
-PAGE_LINES = 13  # lines of text a page holds below its heading
-TABLES_LINES = 0.7  # the line under an entry naming its tables, in smaller type
-GAP_LINES = 0.4  # between two entries
-NONE_LINES = 0.8  # "no proposals yet" under a recommendation
-MOST = {AREAS: 7, ACTIVITIES: 7, REASONS: 3}  # entries on one page: a few reasons at a time
+LINE_CHARS = 72  # characters of an entry's text in one line (about 75 in Chromium)
+TITLE_CHARS = 60  # of a recommendation's title, in its larger type (about 69)
+PAGE_LINES = 15  # lines of an entry's text a page holds below its heading (about 16.8)
+TABLES_LINES = 0.8  # the line under an entry naming its tables, in smaller type
+GAP_LINES = 0.35  # between two entries
+HEADING_LINES = 1.05  # a line of a recommendation's title
+HEADING_GAP = 0.75  # above and below it
+NONE_LINES = 0.95  # "no proposals yet" under a recommendation
+MOST = {AREAS: 7, ACTIVITIES: 8, REASONS: 3}  # entries on one page: a few reasons at a time
 TOP_PLACES = 3  # reasons are shown for the recommendations the room put at these places
 
 
@@ -78,7 +80,7 @@ def entry_lines(entry) -> float:
 
 
 def heading_lines(rec) -> float:
-    return 0 if rec is None else lines(rec.title, TITLE_CHARS) * 1.25 + GAP_LINES
+    return 0 if rec is None else lines(rec.title, TITLE_CHARS) * HEADING_LINES + HEADING_GAP
 
 
 def paginate(sections, most: int, *, page_per_section=False, budget=PAGE_LINES) -> list[Page]:

@@ -1,10 +1,11 @@
 """The facilitator's side, under /f/: set-up (setup_views.py) and the discussion's
-controls, projector and dashboard (facilitator_views.py)."""
+controls, projector and dashboard (facilitator_views.py), and the plenary's views on the
+projector (plenary_views.py)."""
 
 from django.urls import path
 
 from discussions import facilitator_views as views
-from discussions import setup_views
+from discussions import plenary_views, setup_views
 
 app_name = "facilitator"
 
@@ -42,6 +43,34 @@ urlpatterns = [
         views.projector_results_live,
         name="projector_results_live",
     ),
+    path("d/<id:discussion_id>/projector/areas/", plenary_views.areas, name="projector_areas"),
+    path(
+        "d/<id:discussion_id>/projector/areas/live/",
+        plenary_views.areas_live,
+        name="projector_areas_live",
+    ),
+    path(
+        "d/<id:discussion_id>/projector/activities/",
+        plenary_views.activities,
+        name="projector_activities",
+    ),
+    path(
+        "d/<id:discussion_id>/projector/activities/live/",
+        plenary_views.activities_live,
+        name="projector_activities_live",
+    ),
+    path(
+        "d/<id:discussion_id>/projector/reasons/",
+        plenary_views.reasons,
+        name="projector_reasons",
+    ),
+    path(
+        "d/<id:discussion_id>/projector/reasons/live/",
+        plenary_views.reasons_live,
+        name="projector_reasons_live",
+    ),
+    path("d/<id:discussion_id>/projector/show/", plenary_views.show, name="projector_show"),
+    path("d/<id:discussion_id>/projector/names/", plenary_views.names, name="projector_names"),
     path("d/<id:discussion_id>/timer/<str:action>/", views.timer_control, name="timer"),
     path("d/<id:discussion_id>/reveal/", views.reveal, name="reveal"),
     path("d/<id:discussion_id>/<str:kind>/<id:pk>/hide/", views.entry_hide, name="entry_hide"),

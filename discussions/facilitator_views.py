@@ -6,8 +6,10 @@ anything else is a 404. Controls are POST forms that redirect back (303) without
 JavaScript; with htmx they answer 204 and tell the page to poll at once
 (HX-Trigger), and a refusal answers 4xx with the reason as text.
 
-The live regions poll every two seconds with the revision and clock they show and
-answer 204 after one query when neither changed (`_change`). The clock and the
+The live regions poll every two seconds with the revision, the clock and the
+projector's choice they show, and answer 204 after one query when none changed
+(`_change`); a projector page whose view the facilitator has changed loads the
+chosen one (`_follow`). The clock and the
 facilitator's own changes are drawn at once; the participants' answers once they
 are counted, one poll later, and in a big hall after a wait of a few seconds
 (discussions/hall.py). Every number comes from results.of().
@@ -32,12 +34,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
-from discussions import after_answer, facilitator_writes, hall, results, timer
+from discussions import after_answer, facilitator_writes, hall, plenary, results, timer
 from discussions.access import discussion_for_user
 from discussions.converters import id_or_none
 from discussions.locks import CLOCK_FIELDS
-from discussions.models import ENTRY_MODELS, Discussion
+from discussions.models import ENTRY_MODELS, Discussion, ProjectorView
 from discussions.refused import Refused
 
 # The last minute shows in the warning colour, on the projector as on the phones.
@@ -60,7 +63,25 @@ BACK = {
     "dashboard": "facilitator:dashboard",
     "projector": "facilitator:projector",
     "results": "facilitator:projector_results",
+    "areas": "facilitator:projector_areas",
+    "activities": "facilitator:projector_activities",
+    "reasons": "facilitator:projector_reasons",
     "groups": "facilitator:groups",
+}
+# The projector's views, each its own page, and the key that shows it (facilitator.js).
+PROJECTOR_PAGES = {
+    ProjectorView.TIMER: "facilitator:projector",
+    ProjectorView.RESULTS: "facilitator:projector_results",
+    ProjectorView.AREAS: "facilitator:projector_areas",
+    ProjectorView.ACTIVITIES: "facilitator:projector_activities",
+    ProjectorView.REASONS: "facilitator:projector_reasons",
+}
+PROJECTOR_KEYS = {
+    ProjectorView.TIMER: "t",
+    ProjectorView.RESULTS: "r",
+    ProjectorView.AREAS: "s",
+    ProjectorView.ACTIVITIES: "a",
+    ProjectorView.REASONS: "m",
 }
 
 
@@ -213,6 +234,7 @@ def _live_context(discussion, name, revision, **params) -> dict:
         "drev": discussion.revision,
         "at": int(now.timestamp()),
         "w": hall.screen_wait(discussion.pk),
+        "ps": discussion.projector_shown,
         **params,
     }
     return {
@@ -236,7 +258,9 @@ def _change(request, discussion_id) -> Change:
     """The poll's one query, no counting. The clock's state is in the poll's URL as
     well as the revision: time runs out on its own, without a write."""
     row = (
-        Discussion.with_live_revision(Discussion.objects.only("revision", *CLOCK_FIELDS))
+        Discussion.with_live_revision(
+            Discussion.objects.only("revision", "projector_shown", *CLOCK_FIELDS)
+        )
         .filter(pk=discussion_id, workshop__members=request.user)
         .first()
     )
@@ -244,6 +268,9 @@ def _change(request, discussion_id) -> Change:
         raise Http404("no such discussion")
     now = timezone.now()
     if request.GET.get("state") != timer.state(row.clock, now).value:
+        return Change.SHOWN
+    # The facilitator chose what the projector shows (`ps`: as the region drew it).
+    if request.GET.get("ps", str(row.projector_shown)) != str(row.projector_shown):
         return Change.SHOWN
     if request.GET.get("rev") == str(row.live_revision):
         return Change.NOTHING
@@ -270,6 +297,43 @@ def _live_results(request, discussion, change: Change, weighting=results.PARTICI
     return counted
 
 
+def _follow(request, discussion, view):
+    """A projector page's poll, once the facilitator has chosen to show another view
+    (since the page was drawn): the answer that loads that view's page; else None.
+    A page opened by hand shows its own view until the facilitator next chooses."""
+    chosen = discussion.projector_view
+    if view == chosen or request.GET.get("ps") in (None, str(discussion.projector_shown)):
+        return None
+    return HttpResponseClientRedirect(reverse(PROJECTOR_PAGES[chosen], args=[discussion.pk]))
+
+
+def projector_choice(discussion, view, counted=None) -> dict:
+    """What the projector's navigation (_projector_nav.html) draws: the views with
+    their keys, `view` as the current one, and its page of its pages (plenary.py);
+    `counted`: the results, for a view of the plenary."""
+    # The plenary follows the room's order only once the ranking is revealed.
+    ranked = discussion.results_revealed and counted is not None and counted.room.ballots > 0
+    if view in plenary.MOST and counted is not None:
+        pages = plenary.pages(view, counted, ranked=ranked, names=discussion.projector_names)
+    else:
+        pages = [None]
+    wanted = discussion.projector_page if discussion.projector_view == view else 1
+    number = min(max(wanted, 1), len(pages))
+    return {
+        "view": view,
+        "views": [(v, label, PROJECTOR_KEYS[v]) for v, label in ProjectorView.choices],
+        "page": pages[number - 1],
+        "number": number,
+        "count": len(pages),
+        "ranked": ranked,
+        "names": discussion.projector_names,
+        # Only where reasons show, and only if someone gave a name.
+        "names_possible": view == ProjectorView.REASONS
+        and counted is not None
+        and plenary.any_names(counted),
+    }
+
+
 def _qr_svg(url: str) -> str:
     # segno writes only its own path data here (no title, no user text), so the
     # markup is safe to embed as it is.
@@ -280,6 +344,7 @@ def _qr_svg(url: str) -> str:
 def _projector_context(discussion, counted) -> dict:
     context = _live_context(discussion, "facilitator:projector_live", counted.revision)
     context["results"] = counted
+    context["projector"] = projector_choice(discussion, ProjectorView.TIMER)
     return context
 
 
@@ -307,6 +372,8 @@ def projector_live(request, discussion_id):
     if change is Change.NOTHING:
         return HttpResponse(status=204)
     discussion = discussion_for_user(request, discussion_id)
+    if moved := _follow(request, discussion, ProjectorView.TIMER):
+        return moved
     counted = _live_results(request, discussion, change)
     if counted is None:
         return HttpResponse(status=204)
@@ -324,6 +391,7 @@ def _results_context(discussion, counted) -> dict:
     # Results stay off the projector until revealed, so no group is swayed.
     revealed = counted if discussion.results_revealed else None
     context.update(weighting=counted.weighting, results=revealed)
+    context["projector"] = projector_choice(discussion, ProjectorView.RESULTS)
     return context
 
 
@@ -343,6 +411,8 @@ def projector_results_live(request, discussion_id):
     if change is Change.NOTHING:
         return HttpResponse(status=204)
     discussion = discussion_for_user(request, discussion_id)
+    if moved := _follow(request, discussion, ProjectorView.RESULTS):
+        return moved
     weighting = results.parse_weighting(request.GET.get("vikt"))
     counted = _live_results(request, discussion, change, weighting)
     if counted is None:
@@ -383,6 +453,7 @@ def _dashboard_context(request, discussion, counted, opened=None) -> dict:
         why_cut=":" if show_all else f":{WHY_LIMIT}",
         all_url="?" + urlencode({"vikt": weighting, "alla": "1"}),
         entry_urls=entry_urls,  # /f/d/ID/KIND/: an entry's hide/ and merge/ follow its id
+        projector=projector_choice(discussion, discussion.projector_view, counted),
     )
     return context
 

@@ -11,13 +11,13 @@ already checked that the user may run this discussion.
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import RestrictedError
+from django.db.models import F, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from discussions import timer
 from discussions.locks import lock_discussion
-from discussions.models import ENDORSEMENT_MODELS, Discussion, Group
+from discussions.models import ENDORSEMENT_MODELS, Discussion, Group, ProjectorView
 from discussions.refused import Refused
 
 MAX_TABLES = 60
@@ -102,6 +102,32 @@ def reveal_results(discussion_id: int, revealed: bool) -> None:
         # Pressing the same button twice (a retry) changes nothing and bumps nothing.
         if changed:
             Discussion.bump_revision(discussion_id)
+
+
+# --- The projector ------------------------------------------------------------------
+# What the projector shows touches no answer and nothing a phone shows: no lock, and
+# the projector's own counter instead of the revision (see Discussion.projector_shown).
+
+MAX_PROJECTOR_PAGE = 9999
+
+
+def show_on_projector(discussion_id: int, view: str, page: int = 1) -> None:
+    """Show `view` (a ProjectorView) on every projector, at its page `page`. Asked
+    twice, it still sends every projector there: one opened by hand may show another."""
+    if view not in ProjectorView.values:
+        raise Refused(_("Ogiltig begäran."))
+    if not 1 <= page <= MAX_PROJECTOR_PAGE:
+        raise Refused(_("Ogiltig begäran."))
+    Discussion.objects.filter(pk=discussion_id).update(
+        projector_view=view, projector_page=page, projector_shown=F("projector_shown") + 1
+    )
+
+
+def show_names(discussion_id: int, shown: bool) -> None:
+    """Show the names people gave beside their reasons on the projector, or not."""
+    Discussion.objects.filter(pk=discussion_id).exclude(projector_names=shown).update(
+        projector_names=shown, projector_shown=F("projector_shown") + 1
+    )
 
 
 # --- Moderation ---------------------------------------------------------------------

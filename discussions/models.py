@@ -70,6 +70,16 @@ class Language(models.TextChoices):
     ENGLISH = "en", "English"
 
 
+class ProjectorView(models.TextChoices):
+    """What the projector shows; the values name its pages' URLs (facilitator_urls.py)."""
+
+    TIMER = "timer", _("Tid")
+    RESULTS = "results", _("Rangordning")
+    AREAS = "areas", _("Saknade områden")
+    ACTIVITIES = "activities", _("Aktiviteter")
+    REASONS = "reasons", _("Motiveringar")
+
+
 class Workshop(models.Model):
     title = models.CharField(_("titel"), max_length=TITLE_MAX)
     date = models.DateField(_("datum"), null=True, blank=True)
@@ -136,6 +146,24 @@ class Discussion(models.Model):
         help_text=_("Motverkar att det som står först får fler röster."),
     )
     results_revealed = models.BooleanField(_("resultat visas"), default=False)
+
+    # What the projector shows, chosen on the dashboard or by keys on the projector:
+    # every projector tab follows the choice (facilitator_views._follow). The page is
+    # the one of the chosen view's pages (discussions/plenary.py). Names appear beside
+    # the reasons only when this is ticked, and then only those a participant gave.
+    projector_view = models.CharField(
+        _("projektorns vy"),
+        max_length=12,
+        choices=ProjectorView.choices,
+        default=ProjectorView.TIMER,
+    )
+    projector_page = models.PositiveSmallIntegerField(_("projektorns sida"), default=1)
+    projector_names = models.BooleanField(_("visa namn på projektorn"), default=False)
+    # Bumped by every choice of what the projector shows, even of the view it shows
+    # already, so that a projector tab opened elsewhere follows. Its own counter, not
+    # the revision: the phones show none of it, and a page turned on the projector
+    # must not send a hall's phones for their lists again.
+    projector_shown = models.PositiveIntegerField(default=0)
 
     # The timer: timestamps only, never a ticking counter (see discussions/timer.py).
     duration_seconds = models.PositiveIntegerField(

@@ -242,6 +242,13 @@ class Entry:
     merged: list["Entry"] = field(default_factory=list)  # merged into this one, oldest first
     merged_count: int = 0  # how many: len(merged), or what a frozen report counted
 
+    @property
+    def tables(self) -> list[str]:
+        """The tables that raised it: its own, then those of the duplicates merged into
+        it (a hidden one's not), each once. A frozen report kept only its own."""
+        names = [self.group_name, *(e.group_name for e in self.merged if not e.hidden)]
+        return list(dict.fromkeys(name for name in names if name))
+
 
 @dataclass(frozen=True)
 class Activities:
@@ -255,6 +262,9 @@ class Reasons:
 
     rec: Rec | None
     answers: list[tuple[str, str]]  # (text, table name), in the order people joined
+    # The name each writer gave ("" for none), beside answers; none in a frozen
+    # report. Shown only where the facilitator chooses (the projector's reasons).
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -400,7 +410,7 @@ def _count(discussion: Discussion, weighting: str, revision: int) -> Results:
 
     authors = {entry.author_id for entry in [*areas, *activities]}
     joined, ranked, wrote = Counter(), Counter(), Counter()
-    ballots, by_first = defaultdict(list), defaultdict(list)
+    ballots, by_first, names_by_first = defaultdict(list), defaultdict(list), defaultdict(list)
     for person in people:
         joined[person.group_id] += 1
         if person.ballot:
@@ -410,6 +420,7 @@ def _count(discussion: Discussion, weighting: str, revision: int) -> Results:
             wrote[person.group_id] += 1
         if person.why:
             by_first[person.first].append((person.why, names.get(person.group_id, "")))
+            names_by_first[person.first].append(person.name)
 
     numbers = [rec.number for rec in recs]
     tables = []
@@ -428,7 +439,11 @@ def _count(discussion: Discussion, weighting: str, revision: int) -> Results:
         Participation(pk, name, joined[pk], ranked[pk], wrote[pk]) for pk, name, _rev in groups
     ]
     order = [row.rec for row in room.rows]
-    reasons = [Reasons(rec, by_first[rec]) for rec in [*order, None] if by_first.get(rec)]
+    reasons = [
+        Reasons(rec, by_first[rec], names_by_first[rec])
+        for rec in [*order, None]
+        if by_first.get(rec)
+    ]
     return finish(
         discussion.pk,
         revision,

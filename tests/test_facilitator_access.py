@@ -37,6 +37,12 @@ class AccessTests(BaseTestCase):
             reverse("facilitator:projector_live", args=[d]),
             reverse("facilitator:projector_results", args=[d]),
             reverse("facilitator:projector_results_live", args=[d]),
+            reverse("facilitator:projector_areas", args=[d]),
+            reverse("facilitator:projector_areas_live", args=[d]),
+            reverse("facilitator:projector_activities", args=[d]),
+            reverse("facilitator:projector_activities_live", args=[d]),
+            reverse("facilitator:projector_reasons", args=[d]),
+            reverse("facilitator:projector_reasons_live", args=[d]),
             reverse("facilitator:entry_merge", args=[d, "area", self.area.pk]),
         ]
 
@@ -63,6 +69,8 @@ class AccessTests(BaseTestCase):
             (reverse("facilitator:timer", args=[d, "start"]), {}),
             (reverse("facilitator:timer", args=[d, "end"]), {}),
             (reverse("facilitator:reveal", args=[d]), {"reveal": "1"}),
+            (reverse("facilitator:projector_show", args=[d]), {"view": "reasons", "page": "2"}),
+            (reverse("facilitator:projector_names", args=[d]), {"names": "1"}),
             (reverse("facilitator:entry_hide", args=[d, "area", self.area.pk]), {"hidden": "1"}),
             (
                 reverse("facilitator:entry_merge", args=[d, "area", self.area.pk]),
@@ -74,6 +82,8 @@ class AccessTests(BaseTestCase):
         discussion = Discussion.objects.get(pk=self.discussion.pk)
         self.assertIsNone(discussion.started_at)
         self.assertFalse(discussion.results_revealed)
+        self.assertEqual(discussion.projector_view, "timer")
+        self.assertFalse(discussion.projector_names)
         self.assertEqual(discussion.title, "Gruppdiskussion")
         self.assertEqual(Workshop.objects.get(pk=self.workshop.pk).title, self.workshop.title)
         self.assertEqual(self.workshop.members.count(), 1)
@@ -192,6 +202,8 @@ class AccessTests(BaseTestCase):
         for url in [
             reverse("facilitator:timer", args=[d, "start"]),
             reverse("facilitator:reveal", args=[d]),
+            reverse("facilitator:projector_show", args=[d]),
+            reverse("facilitator:projector_names", args=[d]),
             reverse("facilitator:entry_hide", args=[d, "area", self.area.pk]),
             reverse("facilitator:groups_create", args=[d]),
             reverse("facilitator:group_delete", args=[d, self.empty_table.pk]),

@@ -51,12 +51,17 @@
     });
   }
 
-  // --- Keyboard shortcuts: space, 1, 5, e, r -----------------------------
+  // --- Keyboard shortcuts -----------------------------------------------------
+  // The clock: space, 1, 5, e. What the projector shows: t, r, s, a, m; its pages:
+  // the arrows, or PageDown and PageUp, which a presenter's clicker sends.
+  var PAGE_KEYS = { arrowright: "next", pagedown: "next", arrowleft: "prev", pageup: "prev" };
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return;
     var key = event.key === " " ? "space" : (event.key || "").toLowerCase();
-    if (!/^(space|1|5|e|r)$/.test(key)) return;
+    key = PAGE_KEYS[key] || key;
+    if (!/^(space|1|5|e|t|r|s|a|m|next|prev)$/.test(key)) return;
     var target = document.querySelector('[data-shortcut="' + key + '"]');
     if (!target) return;
     event.preventDefault();

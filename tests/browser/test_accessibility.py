@@ -220,7 +220,7 @@ def test_the_facilitator_runs_the_clock_with_the_keyboard(live_server, phone, si
 
     page.keyboard.press("r")
     page.wait_for_url(f"{base}/f/d/{d}/projector/results/")
-    page.keyboard.press("r")
+    page.keyboard.press("t")
     page.wait_for_url(f"{base}/f/d/{d}/projector/")
     page.keyboard.press("e")
     expect(box).to_have_attribute("data-state", "ended")

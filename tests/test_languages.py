@@ -108,6 +108,29 @@ class PhoneLanguageTests(BaseTestCase):
         # The phone's own language before the workshop's.
         self.assertContains(self.get("/j/VARM26/", "sv-SE"), '<html lang="sv">')
 
+    def test_the_switch_at_the_top_of_the_join_page_wins_for_good(self):
+        response = self.get("/j/VARM26/", "nb-NO")
+        html = response.content.decode()
+        main = html[html.index("<main") :]
+        # The switch comes first in the page's content, before the question.
+        self.assertLess(main.index('class="language-switch"'), main.index("<h1>"))
+        self.assertIn('name="language" value="sv" lang="sv"', main)
+        self.assertIn('value="nb" lang="nb" class="secondary small" aria-pressed="true"', main)
+        self.assertIn('value="sv" lang="sv" class="secondary small" aria-pressed="false"', main)
+
+        picked = self.client.post(
+            reverse("set_language"),
+            {"language": "sv", "next": "/j/VARM26/"},
+            HTTP_ACCEPT_LANGUAGE="nb-NO",
+        )
+        self.assertRedirects(picked, "/j/VARM26/", fetch_redirect_response=False)
+        cookie = picked.cookies[settings.LANGUAGE_COOKIE_NAME]
+        self.assertEqual(cookie.value, "sv")
+        self.assertEqual(cookie["max-age"], 365 * 24 * 60 * 60)
+        self.assertContains(self.get("/j/VARM26/", "nb-NO"), '<html lang="sv">')
+        self.client.post("/j/VARM26/", {"group": self.table1.pk}, HTTP_ACCEPT_LANGUAGE="nb-NO")
+        self.assertContains(self.get(f"/d/{self.discussion.pk}/", "nb-NO"), '<html lang="sv">')
+
     def test_the_facilitators_pages_follow_the_same_rule(self):
         self.client.force_login(self.alice)
         self.assertContains(self.get(reverse("facilitator:workshops"), "nn-NO"), '<html lang="nb">')

@@ -134,3 +134,22 @@ class PhoneLanguageTests(BaseTestCase):
     def test_the_facilitators_pages_follow_the_same_rule(self):
         self.client.force_login(self.alice)
         self.assertContains(self.get(reverse("facilitator:workshops"), "nn-NO"), '<html lang="nb">')
+
+
+class WidgetTextTests(BaseTestCase):
+    """Django's own texts of a form's widgets, in the page's language."""
+
+    def test_the_empty_choice_of_a_select_speaks_the_pages_language(self):
+        self.client.force_login(self.alice)
+        url = reverse("facilitator:workshop_create")
+        for language, text in [
+            ("sv", "- Välj ett alternativ -"),
+            ("nb", "- Velg et alternativ -"),
+            ("en", "- Select an option -"),
+        ]:
+            with self.subTest(language=language):
+                self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+                response = self.client.get(url)
+                self.assertContains(response, f'<option value="" selected>{text}</option>')
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+        self.assertNotContains(self.client.get(url), "Select an option")

@@ -90,7 +90,9 @@ class DiscussionForm(forms.ModelForm):
 
 
 class TablesForm(forms.Form):
-    count = forms.IntegerField(label=_("Antal bord"), min_value=1, max_value=MAX_TABLES, initial=8)
+    # No fixed number: the groups page fills in what completes the room, if it knows
+    # (setup_views._room), else nothing.
+    count = forms.IntegerField(label=_("Antal bord"), min_value=1, max_value=MAX_TABLES)
 
 
 class GroupNameForm(forms.Form):

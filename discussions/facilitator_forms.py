@@ -100,7 +100,19 @@ class GroupNameForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    username = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=150,
+        help_text=_(
+            "Den du bjuder in behöver ett konto. Alla facilitatorer kan styra, se och ändra "
+            "allt i workshoppen."
+        ),
+        # Someone else's name: no autofill of one's own, and no capital first letter
+        # from a phone's keyboard (user names are case sensitive).
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
 
     def clean_username(self):
         username = self.cleaned_data["username"]

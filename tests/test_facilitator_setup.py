@@ -112,6 +112,18 @@ class WorkshopTests(BaseTestCase):
             200,
         )
 
+    def test_the_invite_field_names_its_help_and_takes_a_name_as_typed(self):
+        response = self.client.get(reverse("facilitator:workshop", args=[self.workshop.pk]))
+        html = response.content.decode()
+        field = re.search(r'<input[^>]*name="username"[^>]*>', html)[0]
+        # A phone's keyboard must not make "bob" into "Bob" (names are case sensitive),
+        # and the browser must not offer the facilitator's own name.
+        self.assertIn('autocapitalize="none"', field)
+        self.assertIn('autocomplete="off"', field)
+        # The help is read out with the field.
+        self.assertIn('aria-describedby="id_username_helptext"', field)
+        self.assertRegex(html, r'id="id_username_helptext">Den du bjuder in behöver ett konto')
+
     def test_inviting_someone_twice_changes_nothing(self):
         url = reverse("facilitator:workshop_invite", args=[self.workshop.pk])
         self.client.post(url, {"username": "bob"})

@@ -2,6 +2,7 @@
 page, and the invite field on the workshop page at a laptop's size and a phone's."""
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from discussions.models import Discussion, Group
@@ -14,7 +15,13 @@ NARROW = {"width": 320, "height": 640}
 SIZES = {"1440": DESKTOP, "390": PHONE, "320": NARROW}
 
 
-def test_one_click_completes_the_room_of_an_earlier_round(live_server, phone, site):
+def translated(language, text):
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_one_click_completes_the_room_of_an_earlier_round(live_server, phone, site, language):
     base = live_server.url
     # Round 1 had Bord 1-6; round 2 (site.discussion) has Bord 1-2 so far.
     earlier = Discussion.objects.create(
@@ -25,24 +32,27 @@ def test_one_click_completes_the_room_of_an_earlier_round(live_server, phone, si
     for i in range(1, 7):
         Group.objects.create(discussion=earlier, name=f"Bord {i}", position=i)
     page = phone(viewport=DESKTOP)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
     log_in(page, base)
     page.goto(f"{base}/f/d/{site.discussion.pk}/groups/")
-    expect(page.get_by_label("Antal nya bord")).to_have_value("4")
+    count = page.get_by_label(translated(language, "Antal nya bord"))
+    expect(count).to_have_value("4")
+    remove = page.get_by_role("button", name=f"{translated(language, 'Ta bort')} Bord 1")
     for name, viewport in SIZES.items():
         page.set_viewport_size(viewport)
-        screenshot(page, f"setup-groups-{name}")
+        screenshot(page, f"setup-groups-{language}-{name}")
         # The tables' list fits: no button broken letter by letter, nothing off the side.
         assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
-        remove = page.get_by_role("button", name="Ta bort Bord 1").bounding_box()
-        assert remove["x"] + remove["width"] <= viewport["width"], remove
-        assert remove["height"] < 80, remove
+        box = remove.bounding_box()
+        assert box["x"] + box["width"] <= viewport["width"], (viewport, box)
+        assert box["height"] < 80, box
     page.set_viewport_size(DESKTOP)
-    page.get_by_role("button", name="Skapa bord").click()
+    page.get_by_role("button", name=translated(language, "Skapa bord")).click()
     expect(page.locator(".groups-table tbody tr")).to_have_count(6)
     names = list(site.discussion.groups.order_by("position").values_list("name", flat=True))
     assert names == [f"Bord {i}" for i in range(1, 7)]
     # The room is complete: nothing to click by mistake.
-    expect(page.get_by_label("Antal nya bord")).to_have_value("")
+    expect(count).to_have_value("")
 
 
 def test_the_invite_field_at_every_size(live_server, phone, site):

@@ -90,7 +90,9 @@ class DiscussionForm(forms.ModelForm):
 
 
 class TablesForm(forms.Form):
-    count = forms.IntegerField(label=_("Antal bord"), min_value=1, max_value=MAX_TABLES, initial=8)
+    # No fixed number: the groups page fills in what completes the room, if it knows
+    # (setup_views._room), else nothing.
+    count = forms.IntegerField(label=_("Antal bord"), min_value=1, max_value=MAX_TABLES)
 
 
 class GroupNameForm(forms.Form):
@@ -98,7 +100,19 @@ class GroupNameForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    username = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=150,
+        help_text=_(
+            "Den du bjuder in behöver ett konto. Alla facilitatorer kan styra, se och ändra "
+            "allt i workshoppen."
+        ),
+        # Someone else's name: no autofill of one's own, and no capital first letter
+        # from a phone's keyboard (user names are case sensitive).
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
 
     def clean_username(self):
         username = self.cleaned_data["username"]

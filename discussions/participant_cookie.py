@@ -8,9 +8,9 @@ nothing about whether the discussion exists).
 
 from django.conf import settings
 from django.http import Http404
-from django.utils import translation
 
 from discussions.models import Participant
+from gransforum.middleware import use_language
 
 COOKIE_SALT = "gransforum.participant"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
@@ -50,12 +50,7 @@ def participant_or_404(request, discussion_id: int) -> Participant:
     )
     if participant is None:
         raise Http404("no participant")
+    # The person's pick, else the phone's language, else the workshop's (one rule
+    # for every page: gransforum/languages.py).
     use_language(request, participant.discussion.workshop.language)
     return participant
-
-
-def use_language(request, language: str) -> None:
-    """The workshop's language, unless the person picked one with the chooser."""
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-        translation.activate(language)
-        request.LANGUAGE_CODE = language

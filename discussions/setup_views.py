@@ -143,14 +143,42 @@ def _groups_page(request, discussion, *, tables_form=None, rename=None, error=""
         if form is not None:
             group.typed_name = form.data.get("name", "")
             group.rename_errors = form.errors.get("name", [])
+    room = _room(discussion)
+    to_fill = room.tables - len(groups) if room else 0
+    if tables_form is None:
+        tables_form = TablesForm(initial={"count": to_fill} if to_fill > 0 else None)
+    if groups:
+        # The number is how many more, never the room's total: say so.
+        tables_form.fields["count"].label = _("Antal nya bord")
     context = {
         "discussion": discussion,
         "workshop": discussion.workshop,
         "groups": groups,
-        "tables_form": tables_form or TablesForm(),
+        "tables_form": tables_form,
+        "room": room if to_fill > 0 else None,
         "error": error,
     }
     return render(request, "facilitator/groups.html", context, status=status)
+
+
+def _room(discussion):
+    """The room's tables as this workshop's other discussions have them: the largest
+    one's count and title, or None when none has tables.
+
+    The groups page pre-fills "Antal bord" with what completes that room (a second
+    round at the same tables), else nothing: any other number is a guess that one
+    click turns into tables on every phone's list (Bord 5-12 after Bord 1-4), and a
+    table someone has joined cannot be taken away again.
+    """
+    return (
+        Discussion.objects.filter(workshop_id=discussion.workshop_id)
+        .exclude(pk=discussion.pk)
+        .annotate(tables=Count("groups"))
+        .filter(tables__gt=0)
+        .order_by("-tables", "-created_at")
+        .only("title")
+        .first()
+    )
 
 
 @login_required

@@ -4,6 +4,10 @@ import ipaddress
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse
+from django.middleware import locale
+from django.utils import translation
+
+from gransforum import languages
 
 
 def request_body_limit(get_response):
@@ -83,3 +87,25 @@ def _loopback(address: str) -> bool:
         return ipaddress.ip_address(address).is_loopback
     except ValueError:
         return False
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, with the app's one rule for the language (gransforum/languages.py):
+    the person's pick, else the phone's languages (Norwegian in any form reads
+    bokmål), else Swedish. A workshop's pages then call `use_language` with the
+    workshop's language, which stands in for Swedish there. It stands after
+    discussions.phone_poll.answer_unchanged: an unchanged poll's 204 has no words."""
+
+    def process_request(self, request):
+        use_language(request)
+
+
+def use_language(request, workshop_language: str | None = None) -> None:
+    """Speak the language gransforum/languages.py chooses for this request."""
+    language = languages.choose(
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        request.headers.get("Accept-Language", ""),
+        workshop_language,
+    )
+    translation.activate(language)
+    request.LANGUAGE_CODE = language

@@ -112,7 +112,8 @@ MIDDLEWARE = [
     "gransforum.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The page's language: the person's pick, else the phone's (gransforum/languages.py).
+    "gransforum.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,6 +190,9 @@ CSRF_COOKIE_SECURE = not _plain_http
 # Why: the language chooser's cookie had Django's defaults (no SameSite, never Secure).
 LANGUAGE_COOKIE_SECURE = not _plain_http
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# A picked language outlives the browser's session (Django's default): a phone that
+# closes its browser between two rounds of a workshop still has it.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0

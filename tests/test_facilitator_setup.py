@@ -1,5 +1,6 @@
 """Setting up without the admin: workshops, discussions, groups, invitations."""
 
+import re
 from datetime import date, timedelta
 
 from django.urls import reverse
@@ -110,6 +111,18 @@ class WorkshopTests(BaseTestCase):
             ).status_code,
             200,
         )
+
+    def test_the_invite_field_names_its_help_and_takes_a_name_as_typed(self):
+        response = self.client.get(reverse("facilitator:workshop", args=[self.workshop.pk]))
+        html = response.content.decode()
+        field = re.search(r'<input[^>]*name="username"[^>]*>', html)[0]
+        # A phone's keyboard must not make "bob" into "Bob" (names are case sensitive),
+        # and the browser must not offer the facilitator's own name.
+        self.assertIn('autocapitalize="none"', field)
+        self.assertIn('autocomplete="off"', field)
+        # The help is read out with the field.
+        self.assertIn('aria-describedby="id_username_helptext"', field)
+        self.assertRegex(html, r'id="id_username_helptext">Den du bjuder in behöver ett konto')
 
     def test_inviting_someone_twice_changes_nothing(self):
         url = reverse("facilitator:workshop_invite", args=[self.workshop.pk])
@@ -256,6 +269,74 @@ class GroupTests(BaseTestCase):
         response = self.client.post(url, {"count": "1"})
         self.assertContains(response, "högst 60 grupper", status_code=400)
         self.assertEqual(len(self.names()), 60)
+
+    # --- "Antal bord": what completes the room, or nothing
+
+    def count_field(self, discussion):
+        """The pre-filled value of "Antal bord" (None when empty), and its label."""
+        html = self.client.get(reverse("facilitator:groups", args=[discussion.pk])).content
+        html = html.decode()
+        tag = re.search(r'<input[^>]*name="count"[^>]*>', html)[0]
+        value = re.search(r'value="([^"]*)"', tag)
+        label = re.search(r'<label for="id_count">([^<]*)</label>', html)[1]
+        return (value[1] if value else None), label
+
+    def round_two(self, tables):
+        """A second discussion in the Värmland workshop, with this many tables."""
+        discussion = Discussion.objects.create(
+            workshop=self.workshop, title="Runda 2", recommendation_set=self.rec_set
+        )
+        for i in range(1, tables + 1):
+            Group.objects.create(discussion=discussion, name=f"Bord {i}", position=i)
+        return discussion
+
+    def test_tables_are_not_pre_filled_when_the_room_is_unknown(self):
+        # Two tables here, no other discussion in the workshop (DALA27 with its one
+        # table is another workshop's room): the number is left to the facilitator,
+        # and it says how many *more*.
+        self.assertEqual(self.count_field(self.discussion), (None, "Antal nya bord:"))
+        # A new workshop's first discussion, no tables anywhere: nothing either.
+        workshop = Workshop.objects.create(title="Ny", recommendation_set=self.rec_set)
+        workshop.members.add(self.alice)
+        first = Discussion.objects.create(
+            workshop=workshop, title="Ny", recommendation_set=self.rec_set
+        )
+        self.assertEqual(self.count_field(first), (None, "Antal bord:"))
+
+    def test_tables_pre_filled_to_complete_the_room_of_an_earlier_round(self):
+        # Bord 1-8 in round 2; this discussion has Bord 1-2: 8 - 2 = 6 fill the room.
+        self.round_two(8)
+        self.assertEqual(self.count_field(self.discussion), ("6", "Antal nya bord:"))
+        response = self.client.get(reverse("facilitator:groups", args=[self.d]))
+        self.assertContains(response, "Ifyllt så att rummet får 8 bord, som i ”Runda 2”.")
+        # One click on what is filled in gives exactly the room: Bord 1-8.
+        self.client.post(reverse("facilitator:groups_create", args=[self.d]), {"count": "6"})
+        self.assertEqual(self.names(), [f"Bord {i}" for i in range(1, 9)])
+        # Now the room is complete: nothing is filled in, and no explanation.
+        self.assertEqual(self.count_field(self.discussion), (None, "Antal nya bord:"))
+        response = self.client.get(reverse("facilitator:groups", args=[self.d]))
+        self.assertNotContains(response, "Ifyllt")
+
+    def test_a_new_round_without_tables_gets_the_whole_room(self):
+        fresh = self.round_two(0)
+        self.assertEqual(self.count_field(fresh), ("2", "Antal bord:"))
+
+    def test_four_tables_and_a_room_of_four_fill_in_nothing(self):
+        # The demo's case: Bord 1-4 exist. 8 filled in made Bord 5-12 at one click.
+        Group.objects.create(discussion=self.discussion, name="Bord 3", position=3)
+        Group.objects.create(discussion=self.discussion, name="Bord 4", position=4)
+        self.round_two(4)
+        self.assertEqual(self.count_field(self.discussion), (None, "Antal nya bord:"))
+        # A larger room than the earlier round's: still nothing.
+        self.round_two(3)
+        self.assertEqual(self.count_field(self.discussion), (None, "Antal nya bord:"))
+
+    def test_a_refused_count_keeps_what_was_typed(self):
+        self.round_two(8)
+        url = reverse("facilitator:groups_create", args=[self.d])
+        response = self.client.post(url, {"count": "0"})
+        self.assertEqual(response.status_code, 400)
+        self.assertRegex(response.content.decode(), r'<input[^>]*name="count"[^>]*value="0"')
 
     def test_rename(self):
         url = reverse("facilitator:group_rename", args=[self.d, self.table1.pk])

@@ -71,7 +71,7 @@ def phone(browser):
 
     def make(viewport=PHONE, **options):
         # A Swedish audience unless a test says otherwise: Accept-Language picks the
-        # interface's language on pages outside a workshop.
+        # interface's language on every page, before the workshop's.
         options.setdefault("locale", "sv-SE")
         context = browser.new_context(viewport=viewport, **options)
         context.set_default_timeout(10_000)

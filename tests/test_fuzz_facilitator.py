@@ -315,6 +315,24 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "facilitator:projector_live": Spec("screens", GET, poll),
             "facilitator:projector_results": Spec("screens", GET, vikt),
             "facilitator:projector_results_live": Spec("screens", GET, {**vikt, **poll}),
+            "facilitator:projector_areas": Spec("screens", GET),
+            "facilitator:projector_areas_live": Spec("screens", GET, poll),
+            "facilitator:projector_activities": Spec("screens", GET),
+            "facilitator:projector_activities_live": Spec("screens", GET, poll),
+            "facilitator:projector_reasons": Spec("screens", GET),
+            "facilitator:projector_reasons_live": Spec("screens", GET, poll),
+            "facilitator:projector_show": Spec(
+                "controls",
+                POST,
+                {
+                    "view": choice(["timer", "ranking", "areas", "activities", "reasons", "x"]),
+                    "page": mostly(st.integers(-2, 99).map(str), huge_or_odd),
+                },
+                {"view": "areas", "page": "1"},
+            ),
+            "facilitator:projector_names": Spec(
+                "controls", POST, {"names": choice(["0", "1", "2", ""])}, {"names": "1"}
+            ),
             "export:page": Spec("export", GET, {"namn": choice(["1", "0"])}),
             "export:download": Spec(
                 "export",

@@ -89,7 +89,8 @@ class PhoneLanguageTests(BaseTestCase):
         )
         phone = self.get(f"/d/{self.discussion.pk}/", "nb-NO,nb;q=0.9")
         self.assertContains(phone, '<html lang="nb">')
-        self.assertContains(phone, "Gruppen din")
+        self.assertContains(phone, "Rangeringen din")
+        self.assertContains(phone, "Neste")
 
     def test_nynorsk_and_plain_norwegian_join_in_bokmal(self):
         for header in ("nn-NO", "no"):

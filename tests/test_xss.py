@@ -287,9 +287,7 @@ class StoredXssTests(BaseTestCase):
         d = self.discussion.pk
         w = self.workshop.pk
         # Ended: the group chooser is gone, so only the own group shows; results are out.
-        self.screen(
-            "phone 1, ended with results", phone1.get(f"/d/{d}/"), {"d-title", "q1", "g1"}
-        )
+        self.screen("phone 1, ended with results", phone1.get(f"/d/{d}/"), {"d-title", "q1", "g1"})
         self.screen(
             "phone 1, ended, summary",
             phone1.get(f"/d/{d}/done/"),

@@ -72,7 +72,7 @@ def test_the_phone_shows_each_place_beside_its_recommendation(live_server, phone
         page = phone(viewport=viewport)
         hold_phone_polls(page)
         as_participant(page, base, owner)
-        page.goto(f"{base}/d/{site.discussion.pk}/")
+        page.goto(f"{base}/d/{site.discussion.pk}/results/")
         room = page.locator("#resultat .result-list").last
         places = room.locator(".result-place")
         expect(places).to_have_count(8)
@@ -175,7 +175,7 @@ def test_the_results_pages_are_axe_clean(live_server, browser, site):
     hold_phone_polls(context)
     page = context.new_page()
     as_participant(page, base, owner)
-    page.goto(f"{base}/d/{site.discussion.pk}/")
+    page.goto(f"{base}/d/{site.discussion.pk}/results/")
     assert_no_blocking(page, "phone results, 390")
     page.set_viewport_size(SMALL_PHONE)
     assert_no_blocking(page, "phone results, 320")

@@ -9,6 +9,9 @@ import json
 from pathlib import Path
 
 from django.core.cache import cache
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import django as hypothesis_django
 
 from discussions.models import Discussion, Workshop
 from recommendations.models import Recommendation, RecommendationSet
@@ -366,3 +369,51 @@ class PasswordChangeTests(BaseTestCase):
     def test_needs_a_login(self):
         self.client.logout()
         self.assertEqual(self.client.get("/konto/losenord/").status_code, 302)
+
+
+class FuzzTests(hypothesis_django.TestCase, BaseTestCase):
+    """Anything posted to the new-list form: a page or a redirect, never a 500, and a
+    list saved whole or not at all."""
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        name=st.text(max_size=220),
+        text=st.one_of(
+            st.text(max_size=400),
+            st.lists(
+                st.tuples(
+                    st.integers(-2, 40),
+                    st.text(max_size=30),
+                    st.lists(st.text(max_size=30), max_size=3),
+                ),
+                max_size=35,
+            ).map(
+                lambda items: "\n".join(
+                    f"{n}. {t}\n" + "\n".join(f"• {b}" for b in bs) for n, t, bs in items
+                )
+            ),
+        ),
+        step=st.sampled_from(["preview", "save", "edit", "", "x"]),
+    )
+    def test_the_form_never_fails_and_never_saves_half(self, name, text, step):
+        self.client.force_login(self.alice)
+        before = (RecommendationSet.objects.count(), Recommendation.objects.count())
+        response = self.client.post(
+            "/f/sets/new/", {"name": name, "source": "", "text": text, "step": step}
+        )
+        self.assertIn(response.status_code, (200, 303, 400))
+        after = (RecommendationSet.objects.count(), Recommendation.objects.count())
+        if response.status_code == 303:
+            rec_set = RecommendationSet.objects.latest("pk")
+            self.assertEqual(after[0], before[0] + 1)
+            self.assertEqual(after[1], before[1] + rec_set.recommendations.count())
+            self.assertGreater(rec_set.recommendations.count(), 0)
+        else:
+            self.assertEqual(after, before)
+
+    def test_ids_past_the_integer_range_are_404(self):
+        self.client.force_login(self.alice)
+        for edge in (2**63, 2**64):
+            for path in ["", "edit/", "delete/"]:
+                self.assertEqual(self.client.get(f"/f/sets/{edge}/{path}").status_code, 404)
+            self.assertEqual(self.client.post(f"/f/sets/{edge}/copy/").status_code, 404)

@@ -2,12 +2,26 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from discussions.facilitator_writes import MAX_TABLES
 from discussions.models import NAME_MAX, Discussion, Ranking, Workshop
+from recommendations.models import RecommendationSet
+from recommendations.set_writes import visible_sets
 
 MAX_MINUTES = 240
+
+
+def _offer_sets(form, user):
+    """The lists a facilitator may pick: the shared ones, their own, their workshops'
+    (recommendations/set_writes.py), and the one already chosen."""
+    if user is None:
+        return
+    current = form.instance.recommendation_set_id if form.instance else None
+    form.fields["recommendation_set"].queryset = RecommendationSet.objects.filter(
+        Q(pk__in=visible_sets(user).values("pk")) | Q(pk=current)
+    )
 
 
 class WorkshopForm(forms.ModelForm):
@@ -25,6 +39,10 @@ class WorkshopForm(forms.ModelForm):
             "recommendation_set": _("Listan som deltagarna rangordnar i nya diskussioner."),
         }
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_sets(self, user)
 
 
 class DiscussionForm(forms.ModelForm):
@@ -60,8 +78,9 @@ class DiscussionForm(forms.ModelForm):
             "question_activities": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _offer_sets(self, user)
         duration = self.fields["duration_minutes"]
         if self.instance.pk:
             duration.initial = max(1, round(self.instance.duration_seconds / 60))

@@ -356,7 +356,9 @@ def projector(request, discussion_id):
     # Where phones reach the app: PUBLIC_URL when set (a laptop serving the room is
     # opened here at 127.0.0.1, which no phone can reach), else this request's host.
     path = discussion.get_join_url()
-    join_url = settings.PUBLIC_URL + path if settings.PUBLIC_URL else request.build_absolute_uri(path)
+    join_url = (
+        settings.PUBLIC_URL + path if settings.PUBLIC_URL else request.build_absolute_uri(path)
+    )
     context.update(
         join_url=join_url,
         join_url_text=join_url.split("://", 1)[-1].rstrip("/"),

@@ -21,6 +21,7 @@ from discussions.participant_cookie import (
     use_language,
 )
 from discussions.refused import Refused
+from gransforum.accounts import ACCOUNT_COMMAND, no_account_yet
 
 
 def _find_discussion(code: str) -> Discussion | None:
@@ -38,7 +39,9 @@ def home(request):
     code = normalise_join_code(request.GET.get("code", ""))
     if code:
         return redirect("join_code", code=code)
-    return render(request, "discussions/home.html", {"error": None})
+    # A fresh database: the page tells the person at the laptop how to make the account.
+    first_run = {"first_run": no_account_yet(), "command": ACCOUNT_COMMAND}
+    return render(request, "discussions/home.html", {"error": None, **first_run})
 
 
 @require_http_methods(["GET", "POST"])

@@ -39,7 +39,7 @@ def workshop_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def workshop_create(request):
-    form = WorkshopForm(request.POST or None)
+    form = WorkshopForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         # Together: a workshop without its creator would be one nobody can open.
         with transaction.atomic():
@@ -56,7 +56,7 @@ def workshop_create(request):
 @require_http_methods(["GET", "POST"])
 def workshop_edit(request, workshop_id):
     workshop = workshop_for_user(request, workshop_id)
-    form = WorkshopForm(request.POST or None, instance=workshop)
+    form = WorkshopForm(request.POST or None, instance=workshop, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         return HttpResponseRedirect(reverse("facilitator:workshop", args=[workshop.pk]), status=303)
@@ -109,6 +109,7 @@ def discussion_create(request, workshop_id):
         request.POST or None,
         instance=Discussion(workshop=workshop, recommendation_set=workshop.recommendation_set),
         initial={"title": _("Gruppdiskussion")},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         discussion = form.save()
@@ -123,7 +124,7 @@ def discussion_create(request, workshop_id):
 @require_http_methods(["GET", "POST"])
 def discussion_edit(request, discussion_id):
     discussion = discussion_for_user(request, discussion_id)
-    form = DiscussionForm(request.POST or None, instance=discussion)
+    form = DiscussionForm(request.POST or None, instance=discussion, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         # Question texts and the clock show on every phone.

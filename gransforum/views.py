@@ -1,13 +1,18 @@
-"""Project-wide views: the health check and logging in."""
+"""Project-wide views: the health check, logging in, and changing one's password."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from discussions import ratelimit
+from gransforum import accounts
 
 
 @require_GET
@@ -16,11 +21,10 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-_login = auth_views.LoginView.as_view()
-
-
 def login(request):
-    return _limited_login(request, _login)
+    # On a fresh database nobody can log in yet: the page says how to make the account.
+    context = {"first_run": accounts.no_account_yet(), "command": accounts.ACCOUNT_COMMAND}
+    return _limited_login(request, auth_views.LoginView.as_view(extra_context=context))
 
 
 def admin_login(request):
@@ -51,3 +55,37 @@ def _limited_login(request, login_view):
         ratelimit.count_failure("login", request, window)
         ratelimit.count_failure("login-user", request, window, username)
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Django's PasswordChangeView as a function, with its wrong-old-password guesses
+    limited like the login's (a borrowed session must not test passwords freely)."""
+    username = request.user.get_username().lower()
+    limit = settings.LOGIN_FAILURE_LIMIT
+    if request.method == "POST" and ratelimit.is_limited("password", request, limit, username):
+        response = render(
+            request,
+            "registration/too_many.html",
+            {"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW)
+        return response
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save()
+            update_session_auth_hash(request, user)  # stay logged in here, out elsewhere
+            return HttpResponseRedirect(reverse("password_change_done"), status=303)
+        if form.has_error("old_password"):
+            ratelimit.count_failure("password", request, settings.LOGIN_FAILURE_WINDOW, username)
+    status = 400 if form.errors else 200
+    return render(request, "registration/password_change.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def password_change_done(request):
+    return render(request, "registration/password_change_done.html")

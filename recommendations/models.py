@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-TITLE_MAX = 200
-BULLETS_MAX = 2000
+from recommendations.paste import BULLETS_MAX, TITLE_MAX
+
+__all__ = ["BULLETS_MAX", "TITLE_MAX", "Recommendation", "RecommendationSet"]
 
 
 class RecommendationSetManager(models.Manager):
@@ -18,6 +20,16 @@ class RecommendationSet(models.Model):
     name = models.CharField(_("namn"), max_length=TITLE_MAX)
     source = models.CharField(
         _("källa"), max_length=TITLE_MAX, blank=True, help_text=_("Till exempel rapportens titel.")
+    )
+    # Who made the list in the app, and the only one who may change it. Empty for
+    # the lists loaded from fixtures/: shared with everyone, and read-only in the app.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recommendation_sets",
+        verbose_name=_("skapad av"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

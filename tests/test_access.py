@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from discussions import timer
 from discussions.models import Group, MissingArea, Participant
+from recommendations.models import RecommendationSet
 from tests.base import BaseTestCase
 
 ROLES = ["anonymous", "participant", "other_participant", "alice", "bob", "charlie"]
@@ -75,6 +76,10 @@ class AccessTableTests(BaseTestCase):
             discussion.set_clock(timer.start(discussion.clock, now))
             discussion.save()
         cls.empty_table = Group.objects.create(discussion=cls.discussion, name="Bord 9")
+        cls.alices_set = RecommendationSet.objects.create(
+            slug="alices", name="Alices lista", created_by=cls.alice
+        )
+        cls.alices_set.recommendations.create(number=1, title="Alfa")
 
     def setUp(self):
         cache.clear()
@@ -96,6 +101,7 @@ class AccessTableTests(BaseTestCase):
         d = {"discussion_id": self.discussion.pk}
         w = {"workshop_id": self.workshop.pk}
         area = {**d, "kind": "area", "pk": self.my_area.pk}
+        own = {"set_id": self.alices_set.pk}
         public = everyone(200)
         return [
             Row("home", expect=public),
@@ -167,6 +173,15 @@ class AccessTableTests(BaseTestCase):
             Row("facilitator:reveal", d, "post", {"reveal": "1"}, members_only(303)),
             Row("facilitator:entry_hide", area, "post", {"hidden": "1"}, members_only(303)),
             Row("facilitator:entry_merge", area, expect=members_only(200)),
+            # A facilitator's own recommendation lists, and their password
+            Row("sets:list", expect=members_only(200) | {"bob": 200, "charlie": 200}),
+            Row("sets:create", expect=members_only(200) | {"bob": 200, "charlie": 200}),
+            Row("sets:set", own, expect=members_only(200)),
+            Row("sets:edit", own, expect=members_only(200)),
+            Row("sets:copy", own, "post", expect=members_only(303)),
+            Row("sets:delete", own, expect=members_only(200)),
+            Row("password_change", expect=members_only(200) | {"bob": 200, "charlie": 200}),
+            Row("password_change_done", expect=members_only(200) | {"bob": 200, "charlie": 200}),
             # The organiser's exports and deletion
             Row("export:page", w, expect=members_only(200)),
             Row("export:download", w, query="format=json", expect=members_only(200)),

@@ -9,6 +9,9 @@ With htmx the same URLs answer with just the part of the page that changed
 (`phone.html#<part>`), and a refused request answers with that part too, with the
 typed text kept and the reason shown. Joining is in join_views.py, the poll that
 keeps the page fresh in phone_poll.py.
+
+A little past 400 lines: every step's page and every write to it share
+_page_context and _respond, and a split would only make each half import the other.
 """
 
 from django.http import Http404, HttpResponse, HttpResponseRedirect

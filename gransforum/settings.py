@@ -64,9 +64,12 @@ try:
     # A phone's "anything new?" is answered from the cache's copy of the row at most
     # this old (discussions/phone_poll.py, _poll_row); 0 reads the database each time.
     PHONE_POLL_CACHE_SECONDS = envint("PHONE_POLL_CACHE_SECONDS", 1)
-    # Join codes: failed attempts per client address before answering 429.
-    JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 30)
-    JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 300)
+    # Join codes: wrong codes per browser (a cookie) before that browser gets 429,
+    # and per client address (everyone there who has not joined yet), per window.
+    # A hall of 500 phones behind one address with 5 % mistyping twice sends 50.
+    JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 10)
+    JOIN_ADDRESS_FAILURE_LIMIT = envint("JOIN_ADDRESS_FAILURE_LIMIT", 200)
+    JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 600)
     # Failed logins per client address, and per username, before answering 429.
     LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
     LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 900)

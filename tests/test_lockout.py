@@ -1,0 +1,83 @@
+"""Nobody is locked out by someone else's mistakes, and no request gets a 500 (issue 24).
+
+A hall behind one address joins whatever a few typos or a guesser there do; a
+facilitator logs in from their own address whatever is guessed elsewhere; odd join
+codes, form charsets and entry ids are a 4xx; an invitation waits for consent.
+"""
+
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from discussions import ratelimit
+from discussions.models import Participant
+from tests.base import BaseTestCase
+
+VENUE = "198.51.100.7"  # the venue's Wi-Fi: every phone in the hall comes from it
+
+
+class JoinLockoutTests(BaseTestCase):
+    def setUp(self):
+        cache.clear()
+
+    def phone(self, address=VENUE):
+        return Client(REMOTE_ADDR=address)
+
+    def test_a_hall_of_500_behind_one_address_all_get_in_despite_typos_and_a_guesser(self):
+        # The defaults: 10 wrong codes per browser, 200 per address, per 10 minutes.
+        guesser = self.phone()
+        guesses = []
+        for i in range(500):
+            phone = self.phone()
+            if i % 20 == 0:  # 25 phones mistype the code twice before getting it right
+                self.assertEqual(phone.get("/j/VARN26/").status_code, 404)
+                self.assertEqual(phone.get("/j/VRAM26/").status_code, 404)
+            if i % 10 == 0:  # meanwhile someone at the venue guesses, 50 times in all
+                guesses.append(guesser.get(f"/j/ZZZZ{i // 10:02d}/").status_code)
+            group = self.table1 if i % 2 else self.table2
+            response = phone.post("/j/VARM26/", {"group": group.pk})
+            self.assertEqual(response.status_code, 303, f"phone {i}")
+        self.assertEqual(Participant.objects.count(), 500)
+        # The guesser alone was stopped, after its tenth wrong code; even the right
+        # code waits for it now, so the limit stops a guesser.
+        self.assertEqual(guesses, [404] * 10 + [429] * 40)
+        response = guesser.get("/j/VARM26/")
+        self.assertContains(response, "Den här telefonen har skickat för många", status_code=429)
+        self.assertEqual(response["Retry-After"], "600")
+
+    @override_settings(JOIN_FAILURE_LIMIT=5, JOIN_ADDRESS_FAILURE_LIMIT=20)
+    def test_a_guesser_dropping_its_cookie_is_stopped_per_address_and_joined_phones_stay_in(self):
+        joined = self.phone()
+        self.assertEqual(joined.post("/j/VARM26/", {"group": self.table1.pk}).status_code, 303)
+        for i in range(20):  # a new browser for every guess
+            self.assertEqual(self.phone().get(f"/j/ZZZZ{i:02d}/").status_code, 404)
+        newcomer = self.phone().get("/j/VARM26/")
+        self.assertContains(newcomer, "från det här nätverket", status_code=429)
+        # A phone that had joined comes back to its page, as the code or the QR says.
+        response = joined.get("/j/VARM26/")
+        self.assertRedirects(response, f"/d/{self.discussion.pk}/", fetch_redirect_response=False)
+        # Another address is not affected.
+        self.assertEqual(self.phone("203.0.113.9").get("/j/VARM26/").status_code, 200)
+
+    @override_settings(JOIN_FAILURE_LIMIT=3)
+    def test_a_browsers_limit_is_its_own(self):
+        typist = self.phone()
+        for code in ("AAAAAA", "BBBBBB", "CCCCCC"):
+            self.assertEqual(typist.get(f"/j/{code}/").status_code, 404)
+        self.assertEqual(typist.get("/j/VARM26/").status_code, 429)
+        # Its neighbour on the same Wi-Fi joins.
+        self.assertEqual(self.phone().get("/j/VARM26/").status_code, 200)
+
+    def test_a_made_up_browser_cookie_is_only_a_new_count(self):
+        client = self.phone()
+        client.cookies[ratelimit.BROWSER_COOKIE] = "../not an id"
+        response = client.get("/j/ZZZZZZ/")
+        self.assertEqual(response.status_code, 404)
+        self.assertRegex(response.cookies[ratelimit.BROWSER_COOKIE].value, r"^[0-9a-f]{32}$")
+        self.assertTrue(response.cookies[ratelimit.BROWSER_COOKIE]["httponly"])
+
+    def test_a_code_without_letters_or_digits_is_a_404_not_a_500(self):
+        for path in ["/j/-/", "/j/%20/", "/j/!!/", "/j/.../", "/j/%E2%80%8B/", "/j/%CC%81/"]:
+            with self.subTest(path=path):
+                response = self.client.get(path)
+                self.assertContains(response, "finns inte", status_code=404)
+        self.assertEqual(self.client.get("/", {"code": "-"}).status_code, 200)

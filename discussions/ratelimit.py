@@ -8,8 +8,10 @@ on a single machine.
 
 import hashlib
 import ipaddress
+import math
 import re
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -114,3 +116,60 @@ def count_join_failure(request, browser: str) -> None:
     count_failure("join-browser", request, window, browser)
     count_failure("join", request, window)
 
+
+# --- Logins: growing delays per address and username ---------------------------
+#
+# Counting wrong passwords per username alone let anyone who knew a facilitator's
+# username keep them out of their own workshop from anywhere. Now a username's
+# failures count only for the address they came from: after LOGIN_FREE_FAILURES,
+# each next try from there waits 2, 4, 8 … seconds (at most LOGIN_MAX_DELAY) after
+# the last, answered 429 with Retry-After rather than by sleeping in a request
+# thread. The owner at another address is never slowed.
+
+
+def _pair_keys(request, username: str) -> tuple[str, str]:
+    pair = f"{counted_address(client_address(request))}\0{username}"
+    digest = hashlib.sha256(pair.encode()).hexdigest()
+    return f"rl:login-pair:{digest}", f"rl:login-next:{digest}"
+
+
+def login_delay(failures: int) -> int:
+    """Seconds to wait after this many failures for one address and username."""
+    free = settings.LOGIN_FREE_FAILURES
+    if failures < free:
+        return 0
+    return min(2 ** min(failures - free + 1, 32), settings.LOGIN_MAX_DELAY)
+
+
+def login_wait(request, username: str, now: float | None = None) -> int:
+    """Seconds before this address may try this username again; 0 lets this try
+    through, and holds the next ones back until its outcome is counted."""
+    count_key, next_key = _pair_keys(request, username)
+    delay = login_delay(cache.get(count_key) or 0)
+    if not delay:
+        return 0
+    now = time.time() if now is None else now
+    # add() is atomic: of tries sent at once, one goes through.
+    if cache.add(next_key, now + delay, timeout=delay):
+        return 0
+    until = cache.get(next_key)
+    return max(1, math.ceil(until - now)) if until else 1
+
+
+def count_login_failure(request, username: str, now: float | None = None) -> None:
+    count_key, next_key = _pair_keys(request, username)
+    window = settings.LOGIN_PAIR_WINDOW
+    cache.add(count_key, 0, timeout=window)
+    try:
+        failures = cache.incr(count_key)
+    except ValueError:  # it ran out in between
+        cache.set(count_key, 1, timeout=window)
+        failures = 1
+    cache.touch(count_key, window)
+    if delay := login_delay(failures):
+        now = time.time() if now is None else now
+        cache.set(next_key, now + delay, timeout=delay)
+
+
+def forget_login_failures(request, username: str) -> None:
+    cache.delete_many(_pair_keys(request, username))

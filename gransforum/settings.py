@@ -70,9 +70,16 @@ try:
     JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 10)
     JOIN_ADDRESS_FAILURE_LIMIT = envint("JOIN_ADDRESS_FAILURE_LIMIT", 200)
     JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 600)
-    # Failed logins per client address, and per username, before answering 429.
-    LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
+    # Failed logins per client address (any usernames) before it answers 429.
+    LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 30)
     LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 900)
+    # Per address and username: this many wrong passwords go free, then each try
+    # waits 2, 4, 8 … seconds after the last, at most LOGIN_MAX_DELAY; the count
+    # is forgotten LOGIN_PAIR_WINDOW after the last failure. Never per username
+    # alone: the right password from another address always gets in.
+    LOGIN_FREE_FAILURES = envint("LOGIN_FREE_FAILURES", 3)
+    LOGIN_MAX_DELAY = envint("LOGIN_MAX_DELAY", 900)
+    LOGIN_PAIR_WINDOW = envint("LOGIN_PAIR_WINDOW", 86_400)
     # How many proxies of ours stand in front of the app and append to
     # X-Forwarded-For; 0 means REMOTE_ADDR is the client.
     TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)

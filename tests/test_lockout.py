@@ -5,12 +5,13 @@ facilitator logs in from their own address whatever is guessed elsewhere; odd jo
 codes, form charsets and entry ids are a 4xx; an invitation waits for consent.
 """
 
+from django.conf import settings
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from discussions import ratelimit
 from discussions.models import Participant
-from tests.base import BaseTestCase
+from tests.base import PASSWORD, BaseTestCase
 
 VENUE = "198.51.100.7"  # the venue's Wi-Fi: every phone in the hall comes from it
 
@@ -81,3 +82,80 @@ class JoinLockoutTests(BaseTestCase):
                 response = self.client.get(path)
                 self.assertContains(response, "finns inte", status_code=404)
         self.assertEqual(self.client.get("/", {"code": "-"}).status_code, 200)
+
+
+class LoginLockoutTests(BaseTestCase):
+    ATTACKER = "203.0.113.66"
+
+    def setUp(self):
+        cache.clear()
+
+    def login(self, password, address=ATTACKER, username="alice"):
+        client = Client(REMOTE_ADDR=address)
+        return client.post("/konto/logga-in/", {"username": username, "password": password})
+
+    def test_the_right_password_from_another_address_gets_in_whatever_is_guessed(self):
+        statuses = [self.login(f"guess {i}").status_code for i in range(12)]
+        self.assertIn(429, statuses)  # the guesser is slowed ...
+        # ... and the owner, at home, is not.
+        self.assertEqual(self.login(PASSWORD, address="192.0.2.10").status_code, 302)
+        # Nor is another account at the guesser's own address.
+        self.assertEqual(self.login(PASSWORD, username="bob").status_code, 302)
+
+    def test_the_wait_grows_with_each_failure_for_one_address_and_username(self):
+        for i in range(3):  # three typos go free
+            self.assertEqual(self.login(f"typo {i}").status_code, 200)
+        refused = self.login("at once")
+        self.assertContains(refused, "För många misslyckade inloggningar", status_code=429)
+        waits = [int(refused["Retry-After"])]
+        for i in range(4):
+            self.wait_over()
+            # The next try goes through, fails, and the one right after it is told
+            # how long to wait.
+            self.assertEqual(self.login(f"guess {i}").status_code, 200)
+            refused = self.login("again")
+            self.assertEqual(refused.status_code, 429)
+            waits.append(int(refused["Retry-After"]))
+        # After failures 3, 4, 5, 6, 7: 2, 4, 8, 16, 32 seconds (give or take a second).
+        for wait, expected in zip(waits, [2, 4, 8, 16, 32], strict=True):
+            self.assertIn(wait, (expected - 1, expected))
+
+    def wait_over(self):
+        """As if the wait had passed: its cache entry runs out."""
+        cache.delete(ratelimit._pair_keys(_request(self.ATTACKER), "alice")[1])
+
+    def test_a_right_password_forgets_the_pairs_failures(self):
+        for i in range(4):
+            self.login(f"typo {i}")
+        self.wait_over()
+        self.assertEqual(self.login(PASSWORD).status_code, 302)
+        for i in range(3):
+            self.assertEqual(self.login(f"typo {i}").status_code, 200)
+
+    def test_delays_by_hand(self):
+        # 3 free failures, then 2, 4, 8 … seconds, never more than 15 minutes.
+        delays = [ratelimit.login_delay(n) for n in range(14)]
+        self.assertEqual(delays, [0, 0, 0, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900])
+        self.assertEqual(ratelimit.login_delay(10**6), 900)
+
+    def test_of_tries_sent_at_once_past_the_free_ones_one_goes_through(self):
+        for i in range(3):
+            self.login(f"typo {i}")
+        self.wait_over()
+        request = _request(self.ATTACKER)
+        self.assertEqual(ratelimit.login_wait(request, "alice", now=1000.0), 0)
+        self.assertEqual(ratelimit.login_wait(request, "alice", now=1000.0), 2)
+
+    def test_the_admin_login_shares_the_delays(self):
+        for i in range(4):
+            Client(REMOTE_ADDR=self.ATTACKER).post(
+                f"/{settings.ADMIN_URL}login/", {"username": "charlie", "password": f"typo {i}"}
+            )
+        self.assertEqual(self.login("again", username="charlie").status_code, 429)
+        self.assertEqual(
+            self.login(PASSWORD, address="192.0.2.10", username="charlie").status_code, 302
+        )
+
+
+def _request(address):
+    return RequestFactory().post("/", REMOTE_ADDR=address)

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A form body in any charset but UTF-8: 400 before anything reads it.
+    "gransforum.middleware.form_charset_utf8",
     # With LOCAL_NETWORK: the facilitator's pages for this machine only.
     "gransforum.middleware.facilitator_on_this_machine",
     "gransforum.middleware.request_body_limit",

@@ -5,6 +5,8 @@ facilitator logs in from their own address whatever is guessed elsewhere; odd jo
 codes, form charsets and entry ids are a 4xx; an invitation waits for consent.
 """
 
+import io
+
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
@@ -159,3 +161,82 @@ class LoginLockoutTests(BaseTestCase):
 
 def _request(address):
     return RequestFactory().post("/", REMOTE_ADDR=address)
+
+
+class FormCharsetTests(BaseTestCase):
+    def test_a_form_in_another_charset_is_a_400_everywhere(self):
+        client = Client(enforce_csrf_checks=True)
+        client.cookies["csrftoken"] = "x" * 32  # made up by the client
+        for path in ["/healthz", "/konto/logga-in/", "/j/VARM26/", "/"]:
+            for charset in ["latin-1", "utf-16", "UTF-32", "cp1252", "utf8", "no-such-codec"]:
+                with self.subTest(path=path, charset=charset):
+                    # generic(): post() would encode the body in that charset itself.
+                    response = client.generic(
+                        "POST",
+                        path,
+                        "username=alice&password=x".encode(
+                            "utf-16" if "16" in charset else "ascii"
+                        ),
+                        f"application/x-www-form-urlencoded; charset={charset}",
+                    )
+                    self.assertEqual(response.status_code, 400)
+                    self.assertIn(b"UTF-8", response.content)
+            response = client.generic(
+                "POST", path, b"--x--", "multipart/form-data; boundary=x; charset=latin-1"
+            )
+            self.assertEqual(response.status_code, 400)
+
+    def test_utf8_forms_are_read_as_before(self):
+        for content_type in [
+            "application/x-www-form-urlencoded; charset=UTF-8",
+            "application/x-www-form-urlencoded",
+        ]:
+            with self.subTest(content_type=content_type):
+                response = Client().post(
+                    "/j/VARM26/",
+                    f"name=Åsa&group={self.table1.pk}".encode(),
+                    content_type=content_type,
+                )
+                self.assertEqual(response.status_code, 303)
+        self.assertEqual(
+            sorted(Participant.objects.values_list("display_name", flat=True)), ["Åsa"] * 2
+        )
+
+
+class UnreadableContentTypeTests(BaseTestCase):
+    """A Content-Type Django cannot read raised while it built the request: a 500."""
+
+    def call(self, content_type):
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.core.signals import request_started
+        from django.db import close_old_connections
+
+        from gransforum.middleware import TolerantRequest
+
+        handler = WSGIHandler()
+        handler.request_class = TolerantRequest  # as gransforum/wsgi.py sets it
+        environ = RequestFactory()._base_environ(
+            PATH_INFO="/j/VARM26/",
+            REQUEST_METHOD="POST",
+            CONTENT_TYPE=content_type,
+            CONTENT_LENGTH="5",
+            **{"wsgi.input": io.BytesIO(b"a=b&c")},
+        )
+        statuses = []
+        # As the test client does: no closing of the test's database connection.
+        request_started.disconnect(close_old_connections)
+        try:
+            handler(environ, lambda status, headers: statuses.append(status))
+        finally:
+            request_started.connect(close_old_connections)
+        return statuses[0]
+
+    def test_a_charset_naming_no_codec_or_an_endless_header_is_a_400(self):
+        for content_type in [
+            "application/x-www-form-urlencoded; charset*=bogus''x",
+            "application/x-www-form-urlencoded; a=" + "x" * 10_001,
+        ]:
+            with self.subTest(content_type=content_type[:60]):
+                self.assertEqual(self.call(content_type), "400 Bad Request")
+        # A readable one goes on to the CSRF check as before.
+        self.assertEqual(self.call("application/x-www-form-urlencoded"), "403 Forbidden")

@@ -10,9 +10,14 @@ import io
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
 
-from discussions import ratelimit
-from discussions.models import Participant
+from discussions import ratelimit, timer
+from discussions.models import (
+    MissingArea,
+    MissingAreaEndorsement,
+    Participant,
+)
 from tests.base import PASSWORD, BaseTestCase
 
 VENUE = "198.51.100.7"  # the venue's Wi-Fi: every phone in the hall comes from it
@@ -201,6 +206,39 @@ class FormCharsetTests(BaseTestCase):
         self.assertEqual(
             sorted(Participant.objects.values_list("display_name", flat=True)), ["Åsa"] * 2
         )
+
+
+class EndorseWhatThePhoneShowsTests(BaseTestCase):
+    def setUp(self):
+        self.discussion.set_clock(timer.start(self.discussion.clock, timezone.now()))
+        self.discussion.save()
+        self.client.post("/j/VARM26/", {"group": self.table1.pk})
+        self.me = Participant.objects.get()
+        other = Participant.objects.create(discussion=self.discussion, group=self.table2)
+        self.theirs = MissingArea.objects.create(
+            discussion=self.discussion, group=self.table2, author=other, text="Fiske"
+        )
+        neighbour = Participant.objects.create(discussion=self.discussion, group=self.table1)
+        self.ours = MissingArea.objects.create(
+            discussion=self.discussion, group=self.table1, author=neighbour, text="Skog"
+        )
+
+    def endorse(self, entry):
+        url = f"/d/{self.discussion.pk}/area/{entry.pk}/endorse/"
+        return self.client.post(url, {"want": "1"})
+
+    def test_another_tables_entry_is_not_found(self):
+        self.assertEqual(self.endorse(self.theirs).status_code, 404)
+        self.assertFalse(MissingAreaEndorsement.objects.filter(entry=self.theirs).exists())
+
+    def test_my_tables_entry_and_my_own_from_a_table_i_left_take_a_plus_one(self):
+        self.assertEqual(self.endorse(self.ours).status_code, 303)
+        mine = MissingArea.objects.create(
+            discussion=self.discussion, group=self.table1, author=self.me, text="Kultur"
+        )
+        Participant.objects.filter(pk=self.me.pk).update(group=self.table2)
+        self.assertEqual(self.endorse(mine).status_code, 303)
+        self.assertEqual(MissingAreaEndorsement.objects.filter(participant=self.me).count(), 2)
 
 
 class UnreadableContentTypeTests(BaseTestCase):

@@ -10,13 +10,17 @@ import io
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from discussions import ratelimit, timer
 from discussions.models import (
+    Discussion,
+    Group,
     MissingArea,
     MissingAreaEndorsement,
     Participant,
+    Workshop,
 )
 from tests.base import PASSWORD, BaseTestCase
 
@@ -239,6 +243,60 @@ class EndorseWhatThePhoneShowsTests(BaseTestCase):
         Participant.objects.filter(pk=self.me.pk).update(group=self.table2)
         self.assertEqual(self.endorse(mine).status_code, 303)
         self.assertEqual(MissingAreaEndorsement.objects.filter(participant=self.me).count(), 2)
+
+
+class FacilitatorTextTests(BaseTestCase):
+    BAD = ["a\x07b", "a\x1bb", "a\x7fb", "a\x85b", "a\x9bb", "a\r\nb", "a\nb", "a\tb"]
+
+    def setUp(self):
+        self.client.force_login(self.alice)
+
+    def test_names_refuse_control_characters_and_line_breaks(self):
+        w = self.workshop.pk
+        for bad in self.BAD:
+            with self.subTest(text=bad):
+                response = self.client.post(
+                    reverse("facilitator:workshop_edit", args=[w]),
+                    {"title": bad, "language": "sv", "recommendation_set": self.rec_set.pk},
+                )
+                self.assertContains(response, "otillåtna kontrolltecken", status_code=400)
+                response = self.client.post(
+                    reverse("facilitator:workshop_edit", args=[w]),
+                    {
+                        "title": "Ok",
+                        "place": bad,
+                        "language": "sv",
+                        "recommendation_set": self.rec_set.pk,
+                    },
+                )
+                self.assertEqual(response.status_code, 400)
+                response = self.client.post(
+                    reverse("facilitator:group_rename", args=[self.discussion.pk, self.table1.pk]),
+                    {"name": bad},
+                )
+                self.assertEqual(response.status_code, 400)
+        self.assertEqual(Workshop.objects.get(pk=w).title, "Gränssamarbete i Värmland")
+        self.assertEqual(Group.objects.get(pk=self.table1.pk).name, "Bord 1")
+
+    def discussion_form(self, **fields):
+        data = {
+            "title": "Runda 2",
+            "duration_minutes": "20",
+            "question_rank": "Rangordna",
+            "question_missing": "Saknas något?",
+            "question_activities": "Vad gör vi?",
+            "recommendation_set": self.rec_set.pk,
+            **fields,
+        }
+        return self.client.post(
+            reverse("facilitator:discussion_create", args=[self.workshop.pk]), data
+        )
+
+    def test_discussion_texts_refuse_controls_but_questions_keep_their_lines(self):
+        self.assertEqual(self.discussion_form(title="Runda\x1b2").status_code, 400)
+        self.assertEqual(self.discussion_form(question_missing="Saknas\x07").status_code, 400)
+        self.assertEqual(self.discussion_form(question_rank="Ett\r\nTvå\tTre").status_code, 303)
+        self.assertTrue(Discussion.objects.filter(question_rank__contains="Två").exists())
 
 
 class UnreadableContentTypeTests(BaseTestCase):

@@ -3,7 +3,6 @@
 import unicodedata
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -153,8 +152,8 @@ class InviteForm(forms.Form):
         label=_("Användarnamn"),
         max_length=150,
         help_text=_(
-            "Den du bjuder in behöver ett konto. Alla facilitatorer kan styra, se och ändra "
-            "allt i workshoppen."
+            "Den du bjuder in behöver ett konto och blir facilitator när hen tackar ja. "
+            "Alla facilitatorer kan styra, se och ändra allt i workshoppen."
         ),
         # Someone else's name: no autofill of one's own, and no capital first letter
         # from a phone's keyboard (user names are case sensitive).
@@ -162,14 +161,3 @@ class InviteForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("Det finns ingen användare med användarnamnet %(name)s."),
-                params={"name": username},
-            )
-        self.cleaned_data["user"] = user
-        return username

@@ -6,9 +6,12 @@ codes, form charsets and entry ids are a 4xx; an invitation waits for consent.
 """
 
 import io
+import re
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +20,7 @@ from discussions import ratelimit, timer
 from discussions.models import (
     Discussion,
     Group,
+    Invitation,
     MissingArea,
     MissingAreaEndorsement,
     Participant,
@@ -297,6 +301,122 @@ class FacilitatorTextTests(BaseTestCase):
         self.assertEqual(self.discussion_form(question_missing="Saknas\x07").status_code, 400)
         self.assertEqual(self.discussion_form(question_rank="Ett\r\nTvå\tTre").status_code, 303)
         self.assertTrue(Discussion.objects.filter(question_rank__contains="Två").exists())
+
+
+class InvitationTests(BaseTestCase):
+    def setUp(self):
+        self.client.force_login(self.alice)
+        self.invite_url = reverse("facilitator:workshop_invite", args=[self.workshop.pk])
+
+    def invite(self, username):
+        return self.client.post(self.invite_url, {"username": username})
+
+    def test_an_invitation_waits_for_the_invitee(self):
+        response = self.invite("bob")
+        self.assertEqual(response.status_code, 303)
+        self.assertNotIn(self.bob, self.workshop.members.all())
+        invitation = Invitation.objects.get()
+        self.assertEqual(
+            (invitation.workshop, invitation.invitee, invitation.invited_by),
+            (self.workshop, self.bob, self.alice),
+        )
+        # Bob sees it on his list, and nothing of the workshop yet.
+        self.client.force_login(self.bob)
+        dashboard = reverse("facilitator:dashboard", args=[self.discussion.pk])
+        self.assertEqual(self.client.get(dashboard).status_code, 404)
+        page = self.client.get(reverse("facilitator:workshops"))
+        self.assertContains(page, "Inbjudningar")
+        self.assertContains(page, "Gränssamarbete i Värmland")
+        self.assertContains(page, "Inbjuden av alice")
+        accept = reverse("facilitator:invitation_accept", args=[invitation.pk])
+        self.assertContains(page, f'action="{accept}"')
+        response = self.client.post(accept)
+        self.assertRedirects(
+            response,
+            reverse("facilitator:workshop", args=[self.workshop.pk]),
+            status_code=303,
+            fetch_redirect_response=False,
+        )
+        self.assertIn(self.bob, self.workshop.members.all())
+        self.assertFalse(Invitation.objects.exists())
+        self.assertEqual(self.client.get(dashboard).status_code, 200)
+
+    def test_declining_leaves_the_workshop_alone(self):
+        self.invite("bob")
+        invitation = Invitation.objects.get()
+        self.client.force_login(self.bob)
+        response = self.client.post(reverse("facilitator:invitation_decline", args=[invitation.pk]))
+        self.assertEqual(response.status_code, 303)
+        self.assertFalse(Invitation.objects.exists())
+        self.assertNotIn(self.bob, self.workshop.members.all())
+
+    def test_only_the_invitee_answers_an_invitation(self):
+        self.invite("bob")
+        invitation = Invitation.objects.get()
+        for user in (self.alice, self.charlie):
+            self.client.force_login(user)
+            for name in ("invitation_accept", "invitation_decline"):
+                with self.subTest(user=user.username, name=name):
+                    url = reverse(f"facilitator:{name}", args=[invitation.pk])
+                    self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertTrue(Invitation.objects.exists())
+        self.assertEqual(list(self.workshop.members.all()), [self.alice])
+
+    def test_the_same_answer_whether_or_not_the_name_exists(self):
+        get_user_model().objects.create_user("dora", password=PASSWORD, is_active=False)
+        answers = set()
+        for username in ["bob", "nobody", "dora", "alice", "bob"]:
+            response = self.invite(username)
+            page = self.client.get(response["Location"])
+            # Every page has its own CSRF token and script nonce: leave those out.
+            content = re.sub(rb'(value|nonce|"X-CSRFToken"): ?"[^"]*"', b"", page.content)
+            content = re.sub(rb'(value|nonce)="[^"]*"', b"", content)
+            answers.add((response.status_code, response["Location"], content))
+        self.assertEqual(len(answers), 1, "the answers differ")
+        self.assertContains(page, "Om det finns ett konto med det användarnamnet")
+        self.assertNotContains(page, "Det finns ingen användare")
+        # Only bob, active and not yet a member, was invited, once.
+        self.assertEqual(
+            list(Invitation.objects.values_list("invitee__username", flat=True)), ["bob"]
+        )
+
+    def test_an_empty_or_over_long_name_is_still_a_400(self):
+        for username in ["", "x" * 300]:
+            with self.subTest(username=username):
+                self.assertEqual(self.invite(username).status_code, 400)
+
+    def test_one_invitation_per_workshop_and_person_in_the_database(self):
+        Invitation.objects.create(workshop=self.workshop, invitee=self.bob)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Invitation.objects.create(workshop=self.workshop, invitee=self.bob)
+
+    def test_leaving_a_workshop(self):
+        self.workshop.members.add(self.bob)
+        self.client.force_login(self.bob)
+        leave = reverse("facilitator:workshop_leave", args=[self.workshop.pk])
+        self.assertContains(self.client.get(leave), "Lämna workshoppen?")
+        response = self.client.post(leave)
+        self.assertRedirects(
+            response,
+            reverse("facilitator:workshops"),
+            status_code=303,
+            fetch_redirect_response=False,
+        )
+        self.assertEqual(list(self.workshop.members.all()), [self.alice])
+        self.assertEqual(self.client.get(leave).status_code, 404)
+
+    def test_the_last_facilitator_cannot_leave(self):
+        leave = reverse("facilitator:workshop_leave", args=[self.workshop.pk])
+        response = self.client.post(leave)
+        self.assertContains(response, "Du är den enda facilitatorn", status_code=409)
+        self.assertEqual(list(self.workshop.members.all()), [self.alice])
+
+    def test_an_outsider_cannot_leave_or_invite(self):
+        self.client.force_login(self.bob)
+        leave = reverse("facilitator:workshop_leave", args=[self.workshop.pk])
+        self.assertEqual(self.client.post(leave).status_code, 404)
+        self.assertEqual(self.invite("charlie").status_code, 404)
+        self.assertFalse(Invitation.objects.exists())
 
 
 class UnreadableContentTypeTests(BaseTestCase):

@@ -1,5 +1,6 @@
-"""An invitation on the invitee's list, answered with the keyboard; leaving a workshop;
-the refusals a guesser gets. Screenshots at a phone's size and at 320 px."""
+"""Issue 24 in a browser: an invitation on the invitee's list, answered with the
+keyboard; leaving a workshop; what a phone that mistyped too often and a password
+guesser are told. Screenshots at a phone's size and at 320 px."""
 
 import re
 
@@ -7,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from discussions.models import Invitation, Workshop
-from tests.base import make_user
+from tests.base import PASSWORD, make_user
 from tests.browser.conftest import LAPTOP, PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,3 +74,18 @@ def test_a_phone_that_mistyped_too_often_is_told_so(live_server, phone, site, se
     expect(page.get_by_role("heading", level=1)).to_have_text("För många felaktiga koder")
     expect(page.locator("main")).to_contain_text("Den här telefonen har skickat för många")
     screenshot(page, "join-too-many-320")
+
+
+def test_a_password_guesser_is_told_how_long_to_wait(live_server, phone, site):
+    page = phone(viewport=NARROW)
+    page.goto(f"{live_server.url}/konto/logga-in/")
+    for i in range(4):  # three go free; the fourth comes within the 2 s wait
+        page.fill("#id_username", "facilitator")
+        page.fill("#id_password", f"{PASSWORD} {i}")
+        page.press("#id_password", "Enter")
+        page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text("För många misslyckade inloggningar")
+    expect(page.locator("main")).to_contain_text(re.compile(r"Vänta [12] sekund"))
+    screenshot(page, "login-wait-320")
+    page.get_by_role("link", name="Tillbaka till inloggningen").click()
+    expect(page.locator("#id_username")).to_be_visible()

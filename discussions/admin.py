@@ -5,6 +5,7 @@ from discussions.models import (
     ActivityProposal,
     Discussion,
     Group,
+    Invitation,
     MissingArea,
     MissingAreaEndorsement,
     Participant,
@@ -89,3 +90,8 @@ class EndorsementAdmin(admin.ModelAdmin):
 class ReportSnapshotAdmin(admin.ModelAdmin):
     list_display = ["discussion", "schema_version", "created_at"]
     readonly_fields = ["discussion", "schema_version", "data", "created_at"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["workshop", "invitee", "invited_by", "created_at"]

@@ -1,7 +1,8 @@
 """The facilitator's set-up forms: workshops, discussions, groups, invitations."""
 
+import unicodedata
+
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,26 @@ from recommendations.models import RecommendationSet
 from recommendations.set_writes import visible_sets
 
 MAX_MINUTES = 240
+
+
+def _refuse_controls(form, single_line: tuple[str, ...], multi_line: tuple[str, ...] = ()):
+    """Refuse control characters (BEL, ESC, DEL, C1 …) in these fields as the
+    participants' fields do (participant_writes.clean_text): every one of them, CR
+    and LF included, in a one-line name; all but line breaks and tabs in a text."""
+    for name in single_line + multi_line:
+        if name in form.fields:
+            allowed = "\n\r\t" if name in multi_line else ""
+            form.fields[name].validators.append(_no_controls(allowed))
+
+
+def _no_controls(allowed: str):
+    def validate(value):
+        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value or ""):
+            raise forms.ValidationError(
+                _("Texten innehåller otillåtna kontrolltecken."), code="control"
+            )
+
+    return validate
 
 
 def _offer_sets(form, user):
@@ -43,6 +64,7 @@ class WorkshopForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         _offer_sets(self, user)
+        _refuse_controls(self, ("title", "place"))
 
 
 class DiscussionForm(forms.ModelForm):
@@ -81,6 +103,9 @@ class DiscussionForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         _offer_sets(self, user)
+        _refuse_controls(
+            self, ("title",), ("question_rank", "question_missing", "question_activities")
+        )
         duration = self.fields["duration_minutes"]
         if self.instance.pk:
             duration.initial = max(1, round(self.instance.duration_seconds / 60))
@@ -117,14 +142,18 @@ class TablesForm(forms.Form):
 class GroupNameForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=NAME_MAX)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _refuse_controls(self, ("name",))
+
 
 class InviteForm(forms.Form):
     username = forms.CharField(
         label=_("Användarnamn"),
         max_length=150,
         help_text=_(
-            "Den du bjuder in behöver ett konto. Alla facilitatorer kan styra, se och ändra "
-            "allt i workshoppen."
+            "Den du bjuder in behöver ett konto och blir facilitator när hen tackar ja. "
+            "Alla facilitatorer kan styra, se och ändra allt i workshoppen."
         ),
         # Someone else's name: no autofill of one's own, and no capital first letter
         # from a phone's keyboard (user names are case sensitive).
@@ -132,14 +161,3 @@ class InviteForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("Det finns ingen användare med användarnamnet %(name)s."),
-                params={"name": username},
-            )
-        self.cleaned_data["user"] = user
-        return username

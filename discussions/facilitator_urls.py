@@ -15,6 +15,17 @@ urlpatterns = [
     path("w/<id:workshop_id>/", setup_views.workshop_detail, name="workshop"),
     path("w/<id:workshop_id>/edit/", setup_views.workshop_edit, name="workshop_edit"),
     path("w/<id:workshop_id>/invite/", setup_views.workshop_invite, name="workshop_invite"),
+    path("w/<id:workshop_id>/leave/", setup_views.workshop_leave, name="workshop_leave"),
+    path(
+        "invitation/<id:invitation_id>/accept/",
+        setup_views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "invitation/<id:invitation_id>/decline/",
+        setup_views.invitation_decline,
+        name="invitation_decline",
+    ),
     path("w/<id:workshop_id>/new/", setup_views.discussion_create, name="discussion_create"),
     path("d/<id:discussion_id>/", views.dashboard, name="dashboard"),
     path("d/<id:discussion_id>/live/", views.dashboard_live, name="dashboard_live"),

@@ -47,22 +47,34 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def join(request, code):
     normalised = normalise_join_code(code)
+    if not normalised:
+        # Nothing of a code in it ("-", "!!", a lone accent): no URL to send it to.
+        return _unknown_code(request, code)
     if normalised != code:
         return redirect("join_code", code=normalised)
-    if ratelimit.is_limited("join", request, settings.JOIN_FAILURE_LIMIT):
-        return _too_many_attempts(request)
     discussion = _find_discussion(code) if len(code) <= 12 else None
-    if discussion is None:
-        ratelimit.count_failure("join", request, settings.JOIN_FAILURE_WINDOW)
-        error = _("Koden %(code)s finns inte. Kontrollera koden på skärmen och försök igen.") % {
-            "code": code
-        }
-        return render(request, "discussions/home.html", {"error": error, "code": code}, status=404)
+    # A phone that has joined is never refused, whatever others on its network typed:
+    # its signed cookie shows it already had the code.
+    if discussion is not None:
+        returning = participant_id(request, discussion.pk)
+        if returning and Participant.objects.filter(pk=returning, discussion=discussion).exists():
+            return redirect("phone", discussion_id=discussion.pk)
 
+    browser = ratelimit.browser_id(request)
+    limited = ratelimit.join_refused(request, browser)
+    if limited:
+        # Even the right code waits here (in the same words and language as a wrong
+        # one): else the limit would not stop a guesser.
+        response = _too_many_attempts(request, limited)
+    elif discussion is None:
+        ratelimit.count_join_failure(request, browser)
+        response = _unknown_code(request, code)
+    else:
+        response = None
+    if response is not None:
+        ratelimit.keep_browser_id(request, response, browser)
+        return response
     use_language(request, discussion.workshop.language)
-    returning = participant_id(request, discussion.pk)
-    if returning and Participant.objects.filter(pk=returning, discussion=discussion).exists():
-        return redirect("phone", discussion_id=discussion.pk)
 
     if timer.state(discussion.clock, timezone.now()) is timer.State.ENDED:
         return render(request, "discussions/ended.html", {"discussion": discussion}, status=410)
@@ -82,8 +94,16 @@ def join(request, code):
     return render(request, "discussions/join.html", context)
 
 
-def _too_many_attempts(request):
+def _unknown_code(request, code):
+    error = _("Koden %(code)s finns inte. Kontrollera koden på skärmen och försök igen.") % {
+        "code": code
+    }
+    return render(request, "discussions/home.html", {"error": error, "code": code}, status=404)
+
+
+def _too_many_attempts(request, refused: str):
     minutes = max(1, settings.JOIN_FAILURE_WINDOW // 60)
-    response = render(request, "discussions/too_many.html", {"minutes": minutes}, status=429)
+    context = {"minutes": minutes, "this_phone": refused == "browser"}
+    response = render(request, "discussions/too_many.html", context, status=429)
     response["Retry-After"] = str(settings.JOIN_FAILURE_WINDOW)
     return response

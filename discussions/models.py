@@ -117,6 +117,35 @@ class Workshop(models.Model):
         return self.title
 
 
+class Invitation(models.Model):
+    """A member's invitation for another account to join a workshop, waiting for
+    the invitee to accept or decline it on their list of workshops.
+
+    Why: adding a username straight to the members put anyone into a workshop
+    without their consent, and the answer told whether that username existed."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "invitee"], name="discussions_invitation_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.invitee} → {self.workshop}"
+
+
 class Discussion(models.Model):
     """One timed round of group discussion within a workshop."""
 

@@ -14,6 +14,7 @@ A little past 400 lines: every step's page and every write to it share
 _page_context and _respond, and a split would only make each half import the other.
 """
 
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -412,7 +413,13 @@ def entry_endorse(request, discussion_id, kind, pk):
     participant = participant_or_404(request, discussion_id)
     model = _entry_kind(kind)
     part, step = _part_for(model)
-    entry = model.objects.filter(pk=pk, discussion_id=discussion_id, hidden=False).first()
+    # Only what this phone shows (discussions/phone_lists.py): its table's entries and
+    # its own; another table's entry is no more found here than a made-up id.
+    entry = (
+        model.objects.filter(pk=pk, discussion_id=discussion_id, hidden=False)
+        .filter(Q(group_id=participant.group_id) | Q(author_id=participant.pk))
+        .first()
+    )
     if entry is None:
         raise Http404("no such entry")
     want = request.POST.get("want")

@@ -8,14 +8,14 @@ refused form answers 400 with the form and its errors.
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from discussions import facilitator_writes, timer
+from discussions import facilitator_writes, invitations, timer
 from discussions.access import discussion_for_user, group_for_user, workshop_for_user
 from discussions.facilitator_forms import (
     DiscussionForm,
@@ -25,7 +25,7 @@ from discussions.facilitator_forms import (
     WorkshopForm,
 )
 from discussions.facilitator_views import STATE_LABELS
-from discussions.models import Discussion
+from discussions.models import Discussion, Invitation
 from discussions.refused import Refused
 
 
@@ -33,7 +33,11 @@ from discussions.refused import Refused
 @require_GET
 def workshop_list(request):
     workshops = request.user.workshops.annotate(n_discussions=Count("discussions"))
-    return render(request, "facilitator/workshop_list.html", {"workshops": workshops})
+    invitations = request.user.invitations.select_related("workshop", "invited_by").order_by(
+        "created_at"
+    )
+    context = {"workshops": workshops, "invitations": invitations}
+    return render(request, "facilitator/workshop_list.html", context)
 
 
 @login_required
@@ -65,7 +69,7 @@ def workshop_edit(request, workshop_id):
     return render(request, "facilitator/workshop_form.html", context, status=status)
 
 
-def _workshop_page(request, workshop, invite_form=None, status=200):
+def _workshop_page(request, workshop, invite_form=None, status=200, error=""):
     discussions = list(
         workshop.discussions.annotate(
             n_groups=Count("groups", distinct=True),
@@ -80,6 +84,8 @@ def _workshop_page(request, workshop, invite_form=None, status=200):
         "discussions": discussions,
         "members": workshop.members.order_by("username"),
         "invite_form": invite_form or InviteForm(),
+        "invited": request.GET.get("invited") == "1",
+        "error": error,
     }
     return render(request, "facilitator/workshop_detail.html", context, status=status)
 
@@ -97,8 +103,50 @@ def workshop_invite(request, workshop_id):
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _workshop_page(request, workshop, invite_form=form, status=400)
-    workshop.members.add(form.cleaned_data["user"])
-    return HttpResponseRedirect(reverse("facilitator:workshop", args=[workshop.pk]), status=303)
+    invitations.invite(workshop, form.cleaned_data["username"], request.user)
+    # The same answer whether or not the name is an account's.
+    url = reverse("facilitator:workshop", args=[workshop.pk]) + "?invited=1"
+    return HttpResponseRedirect(url, status=303)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_leave(request, workshop_id):
+    workshop = workshop_for_user(request, workshop_id)
+    if request.method == "POST":
+        try:
+            invitations.leave(workshop, request.user)
+        except Refused as refused:
+            return _workshop_page(request, workshop, status=refused.status, error=refused.message)
+        return HttpResponseRedirect(reverse("facilitator:workshops"), status=303)
+    return render(request, "facilitator/workshop_leave.html", {"workshop": workshop})
+
+
+def _own_invitation_or_404(request, invitation_id) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("workshop")
+        .filter(pk=invitation_id, invitee=request.user)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("no such invitation")
+    return invitation
+
+
+@login_required
+@require_POST
+def invitation_accept(request, invitation_id):
+    invitation = _own_invitation_or_404(request, invitation_id)
+    invitations.accept(invitation)
+    url = reverse("facilitator:workshop", args=[invitation.workshop_id])
+    return HttpResponseRedirect(url, status=303)
+
+
+@login_required
+@require_POST
+def invitation_decline(request, invitation_id):
+    invitations.decline(_own_invitation_or_404(request, invitation_id))
+    return HttpResponseRedirect(reverse("facilitator:workshops"), status=303)
 
 
 @login_required

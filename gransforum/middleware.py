@@ -2,10 +2,12 @@ import io
 import ipaddress
 
 from django.conf import settings
-from django.core.handlers.wsgi import LimitedStream
+from django.core.exceptions import BadRequest
+from django.core.handlers.wsgi import LimitedStream, WSGIRequest
 from django.http import HttpResponse
 from django.middleware import locale
 from django.utils import translation
+from django.utils.http import parse_header_parameters
 
 from gransforum import languages
 
@@ -48,6 +50,54 @@ def _body_too_large(request, limit: int) -> bool:
     request._stream = LimitedStream(io.BytesIO(body), len(body))
     request.META["CONTENT_LENGTH"] = str(len(body))
     return False
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def form_charset_utf8(get_response):
+    """Refuse a form body that says it is in a charset other than UTF-8 with 400,
+    before anything (a view, the CSRF check, an error page) reads it.
+
+    Why: Django decodes such a body with the charset it names (latin-1, utf-16 …),
+    and a form posted in utf-16 with a made-up CSRF cookie ended in a 500 from the
+    error handlers reading request.POST again. Browsers send forms in the page's
+    charset, UTF-8 here, so no real form is refused."""
+
+    def middleware(request):
+        try:
+            content_type, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+        except ValueError:  # too long, or a charset* naming no codec
+            return _bad_request("Bad request: the Content-Type header cannot be read.\n")
+        charset = params.get("charset")
+        if (
+            content_type in FORM_TYPES
+            and charset is not None
+            and charset.lower() != "utf-8"  # as Django's own check has it
+        ):
+            return _bad_request("Bad request: send forms as UTF-8 (charset=utf-8).\n")
+        return get_response(request)
+
+    return middleware
+
+
+class TolerantRequest(WSGIRequest):
+    """Django's WSGI request, built even when its Content-Type cannot be read.
+
+    Why: Django reads the header while it builds the request, before any middleware,
+    and a bad one (a `charset*=` naming no codec, or one over 10,000 characters)
+    raised BadRequest there, which nothing caught: a 500. Built with no content type,
+    the request reaches form_charset_utf8, which answers 400."""
+
+    def _set_content_type_params(self, meta):
+        try:
+            super()._set_content_type_params(meta)
+        except BadRequest:
+            self.content_type, self.content_params = "", {}
+
+
+def _bad_request(text: str) -> HttpResponse:
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 
 def permissions_policy(get_response):

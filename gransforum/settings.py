@@ -64,12 +64,22 @@ try:
     # A phone's "anything new?" is answered from the cache's copy of the row at most
     # this old (discussions/phone_poll.py, _poll_row); 0 reads the database each time.
     PHONE_POLL_CACHE_SECONDS = envint("PHONE_POLL_CACHE_SECONDS", 1)
-    # Join codes: failed attempts per client address before answering 429.
-    JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 30)
-    JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 300)
-    # Failed logins per client address, and per username, before answering 429.
-    LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
+    # Join codes: wrong codes per browser (a cookie) before that browser gets 429,
+    # and per client address (everyone there who has not joined yet), per window.
+    # A hall of 500 phones behind one address with 5 % mistyping twice sends 50.
+    JOIN_FAILURE_LIMIT = envint("JOIN_FAILURE_LIMIT", 10)
+    JOIN_ADDRESS_FAILURE_LIMIT = envint("JOIN_ADDRESS_FAILURE_LIMIT", 200)
+    JOIN_FAILURE_WINDOW = envint("JOIN_FAILURE_WINDOW", 600)
+    # Failed logins per client address (any usernames) before it answers 429.
+    LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 30)
     LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 900)
+    # Per address and username: this many wrong passwords go free, then each try
+    # waits 2, 4, 8 … seconds after the last, at most LOGIN_MAX_DELAY; the count
+    # is forgotten LOGIN_PAIR_WINDOW after the last failure. Never per username
+    # alone: the right password from another address always gets in.
+    LOGIN_FREE_FAILURES = envint("LOGIN_FREE_FAILURES", 3)
+    LOGIN_MAX_DELAY = envint("LOGIN_MAX_DELAY", 900)
+    LOGIN_PAIR_WINDOW = envint("LOGIN_PAIR_WINDOW", 86_400)
     # How many proxies of ours stand in front of the app and append to
     # X-Forwarded-For; 0 means REMOTE_ADDR is the client.
     TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
@@ -101,6 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A form body in any charset but UTF-8: 400 before anything reads it.
+    "gransforum.middleware.form_charset_utf8",
     # With LOCAL_NETWORK: the facilitator's pages for this machine only.
     "gransforum.middleware.facilitator_on_this_machine",
     "gransforum.middleware.request_body_limit",

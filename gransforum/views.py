@@ -1,5 +1,7 @@
 """Project-wide views: the health check, logging in, and changing one's password."""
 
+import math
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import update_session_auth_hash
@@ -30,30 +32,32 @@ def login(request):
 def admin_login(request):
     """Django admin's login form, behind the same failure limit as the login page."""
     # Why: admin.site's own login view took unlimited password guesses; this one
-    # shares the login page's counters (per address and per username).
+    # shares the login page's counters (per address, and per address and username).
     return _limited_login(request, admin.site.login)
 
 
 def _limited_login(request, login_view):
-    username = request.POST.get("username", "")[:150].lower() if request.method == "POST" else ""
-    if request.method == "POST" and (
-        ratelimit.is_limited("login", request, settings.LOGIN_FAILURE_LIMIT)
-        or ratelimit.is_limited("login-user", request, settings.LOGIN_FAILURE_LIMIT, username)
-    ):
-        response = render(
-            request,
-            "registration/too_many.html",
-            {"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
-            status=429,
-        )
-        response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW)
-        return response
+    if request.method != "POST":
+        return login_view(request)
+    username = request.POST.get("username", "")[:150].lower()
+    if ratelimit.is_limited("login", request, settings.LOGIN_FAILURE_LIMIT):
+        return _too_many_logins(request, settings.LOGIN_FAILURE_WINDOW)
+    if wait := ratelimit.login_wait(request, username):
+        return _too_many_logins(request, wait)
     response = login_view(request)
     # A failed login re-shows the form (200); a successful one redirects.
-    if request.method == "POST" and response.status_code == 200:
-        window = settings.LOGIN_FAILURE_WINDOW
-        ratelimit.count_failure("login", request, window)
-        ratelimit.count_failure("login-user", request, window, username)
+    if response.status_code == 200:
+        ratelimit.count_failure("login", request, settings.LOGIN_FAILURE_WINDOW)
+        ratelimit.count_login_failure(request, username)
+    elif response.status_code in (302, 303):
+        ratelimit.forget_login_failures(request, username)
+    return response
+
+
+def _too_many_logins(request, seconds: int):
+    context = {"seconds": seconds, "minutes": math.ceil(seconds / 60)}
+    response = render(request, "registration/too_many.html", context, status=429)
+    response["Retry-After"] = str(seconds)
     return response
 
 
@@ -65,14 +69,7 @@ def password_change(request):
     username = request.user.get_username().lower()
     limit = settings.LOGIN_FAILURE_LIMIT
     if request.method == "POST" and ratelimit.is_limited("password", request, limit, username):
-        response = render(
-            request,
-            "registration/too_many.html",
-            {"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
-            status=429,
-        )
-        response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW)
-        return response
+        return _too_many_logins(request, settings.LOGIN_FAILURE_WINDOW)
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST":
         if form.is_valid():

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from discussions import timer
-from discussions.models import Group, MissingArea, Participant
+from discussions.models import Group, Invitation, MissingArea, Participant
 from recommendations.models import RecommendationSet
 from tests.base import BaseTestCase
 
@@ -80,6 +80,9 @@ class AccessTableTests(BaseTestCase):
             slug="alices", name="Alices lista", created_by=cls.alice
         )
         cls.alices_set.recommendations.create(number=1, title="Alfa")
+        cls.invitation = Invitation.objects.create(
+            workshop=cls.workshop, invitee=cls.bob, invited_by=cls.alice
+        )
 
     def setUp(self):
         cache.clear()
@@ -138,6 +141,20 @@ class AccessTableTests(BaseTestCase):
             Row("facilitator:workshop", w, expect=members_only(200)),
             Row("facilitator:workshop_edit", w, expect=members_only(200)),
             Row("facilitator:workshop_invite", w, "post", {"username": "bob"}, members_only(303)),
+            Row("facilitator:workshop_leave", w, expect=members_only(200)),
+            # An invitation: its invitee's to answer, a 404 for anyone else.
+            Row(
+                "facilitator:invitation_accept",
+                {"invitation_id": self.invitation.pk},
+                "post",
+                expect=members_only(404) | {"bob": 303},
+            ),
+            Row(
+                "facilitator:invitation_decline",
+                {"invitation_id": self.invitation.pk},
+                "post",
+                expect=members_only(404) | {"bob": 303},
+            ),
             Row("facilitator:discussion_create", w, expect=members_only(200)),
             Row("facilitator:dashboard", d, expect=members_only(200)),
             Row("facilitator:dashboard_live", d, expect=members_only(200)),

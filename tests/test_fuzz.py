@@ -7,8 +7,10 @@ every ballot's positions run 1..k).
 """
 
 import json
+from urllib.parse import quote
 
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -219,6 +221,37 @@ class FuzzTests(TestCase, BaseTestCase):
     def test_wrong_methods_and_content_types(self, path, method, body, content_type):
         response = self.client.generic(method.upper(), self.url(path), body, content_type)
         self.check(response)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        path=st.sampled_from(["/j/VARM26/", "/healthz", "/konto/logga-in/", "rank/", "area/"]),
+        content_type=st.sampled_from(
+            ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain"]
+        ),
+        charset=st.one_of(
+            st.sampled_from(["utf-8", "UTF-8", "latin-1", "utf-16", "utf-32", "cp1252", "ascii"]),
+            st.text(max_size=20),
+        ),
+        body=st.one_of(st.binary(max_size=200), texts.map(lambda t: t.encode("utf-16", "replace"))),
+        csrf=st.booleans(),
+    )
+    def test_any_charset(self, path, content_type, charset, body, csrf):
+        """A form in latin-1 or utf-16 with a made-up CSRF cookie was a 500 (issue 24)."""
+        client = Client(enforce_csrf_checks=csrf)
+        client.cookies.update(self.client.cookies)
+        client.cookies["csrftoken"] = "x" * 32
+        url = path if path.startswith("/") else self.url(path)
+        header = f"{content_type}; charset={charset}".replace("\n", " ").replace("\r", " ")
+        self.check(client.generic("POST", url, body, header))
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(code=st.text(st.characters(exclude_categories=("Cs",)), max_size=14))
+    def test_join_codes_of_any_unicode_category(self, code):
+        """A code without letters or digits ("-", a lone accent) was a 500 (issue 24)."""
+        self.client.cookies.clear()
+        self.check(self.client.get(f"/j/{quote(code, safe='')}/"))
+        self.check(self.client.get("/", {"code": code}))
+        self.check(self.client.post(f"/j/{quote(code, safe='')}/", {"group": self.table1.pk}))
 
     def test_json_instead_of_a_form_is_a_4xx(self):
         self.client.post("/j/VARM26/", {"group": self.table1.pk})

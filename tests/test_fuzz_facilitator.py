@@ -48,6 +48,7 @@ from discussions.models import (
     ActivityProposal,
     Discussion,
     Group,
+    Invitation,
     MissingArea,
     MissingAreaEndorsement,
     Participant,
@@ -184,6 +185,13 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
         cls.empty_table = Group.objects.create(discussion=d, name="Bord 9", position=9, revision=7)
         # Nobody sits here any more, but an entry written here still does: RESTRICT.
         cls.left_table = Group.objects.create(discussion=d, name="Bord 3", position=3)
+        # Bob invites alice to his workshop; alice invites charlie to hers.
+        cls.alices_invitation = Invitation.objects.create(
+            workshop=cls.other_workshop, invitee=cls.alice, invited_by=cls.bob
+        )
+        cls.charlies_invitation = Invitation.objects.create(
+            workshop=cls.workshop, invitee=cls.charlie, invited_by=cls.alice
+        )
         me = add_participant(d, cls.table1, (1, 2, 3), why="Pendling", name="Ada")
         you = add_participant(d, cls.table2, (2, 1), why="Tåget", name="Bo")
         moved = add_participant(d, cls.table1)
@@ -282,6 +290,9 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
                 {"username": choice(["alice", "bob", "charlie", "nobody"])},
                 {"username": "bob"},
             ),
+            "facilitator:workshop_leave": Spec("setup", BOTH),
+            "facilitator:invitation_accept": Spec("setup", POST),
+            "facilitator:invitation_decline": Spec("setup", POST),
             "facilitator:discussion_create": Spec("setup", BOTH, discussion_form, good_discussion),
             "facilitator:discussion_edit": Spec("setup", BOTH, discussion_form, good_discussion),
             "facilitator:groups": Spec("groups", GET),
@@ -355,6 +366,7 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "discussion_id": self.other_discussion.pk,
             "group_id": self.other_table.pk,
             "pk": self.their_area.pk,
+            "invitation_id": self.charlies_invitation.pk,
         }
         valid = {
             "workshop_id": st.just(self.workshop.pk),
@@ -363,6 +375,7 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "pk": st.sampled_from([e.pk for e in self.areas + self.activities]),
             "kind": st.sampled_from(["area", "activity"]),
             "action": st.sampled_from([*TIMER_ACTIONS, "start", "end"]),
+            "invitation_id": st.just(self.alices_invitation.pk),
         }
         values = {}
         for name, strategy in valid.items():
@@ -380,6 +393,7 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "pk": self.areas[0].pk,
             "kind": "area",
             "action": "pause",
+            "invitation_id": self.alices_invitation.pk,
         }
 
     def valid_url(self, name) -> str:

@@ -56,14 +56,14 @@ class LoginTests(BaseTestCase):
         self.assertIn("Retry-After", response)
 
     @override_settings(LOGIN_FAILURE_LIMIT=3)
-    def test_failed_logins_are_limited_per_username_across_addresses(self):
+    def test_failures_at_other_addresses_never_lock_the_owner_out(self):
+        # Why: counted per username, anyone who knew it kept its owner out everywhere.
         for i in range(3):
             client = self.client_class(REMOTE_ADDR=f"10.0.0.{i + 1}")
-            self.assertEqual(self.login(password="wrong", client=client).status_code, 200)
+            for _ in range(3):
+                self.login(password="wrong", client=client)
         other = self.client_class(REMOTE_ADDR="10.0.0.99")
-        self.assertEqual(self.login(password="wrong", client=other).status_code, 429)
-        # Another account from that address is unaffected.
-        self.assertEqual(self.login(username="bob", client=other).status_code, 302)
+        self.assertEqual(self.login(client=other).status_code, 302)
 
     @override_settings(LOGIN_FAILURE_LIMIT=3)
     def test_successful_logins_do_not_count(self):

@@ -148,7 +148,7 @@ class JoinTests(PhoneTestCase):
         self.assertRedirects(response, self.url(), fetch_redirect_response=False)
 
     @override_settings(JOIN_FAILURE_LIMIT=5, JOIN_FAILURE_WINDOW=300)
-    def test_guessing_codes_is_rate_limited_per_address(self):
+    def test_guessing_codes_is_rate_limited_per_browser(self):
         for i in range(5):
             self.assertEqual(self.client.get(f"/j/ZZZZZ{i + 2}/").status_code, 404)
         response = self.client.get("/j/ZZZZZ9/")

@@ -38,7 +38,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from discussions import results
-from discussions.models import DEFAULT_QUESTION_ACTIVITIES, DEFAULT_QUESTION_MISSING, MissingArea
+from discussions.models import (
+    DEFAULT_QUESTION_ACTIVITIES,
+    DEFAULT_QUESTION_MISSING,
+    Invitation,
+    MissingArea,
+)
 from tests.base import BaseTestCase
 
 PAYLOADS = [
@@ -265,14 +270,25 @@ class StoredXssTests(BaseTestCase):
             alice.get(reverse("facilitator:workshop", args=[w])),
             {"ws-title", "ws-place", "d-title", "d2-title"},
         )
+        # An invitation answers the same for any name (no name echoed); the invitee's
+        # list shows the workshop's title and place.
         self.screen(
-            "refused invitation",
+            "invitation",
             alice.post(
                 reverse("facilitator:workshop_invite", args=[w]), {"username": self.payload}
             ),
-            {"ws-title"},
-            status=400,
-            also=[self.payload],
+            set(),
+            status=303,
+        )
+        Invitation.objects.get_or_create(
+            workshop_id=w, invitee=self.bob, defaults={"invited_by": self.alice}
+        )
+        bob = Client()
+        bob.force_login(self.bob)
+        self.screen(
+            "invitation on the invitee's list",
+            bob.get(reverse("facilitator:workshops")),
+            {"ws-title", "ws-place"},
         )
         self.screen(
             "workshop list",

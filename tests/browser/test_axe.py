@@ -12,8 +12,15 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from discussions.models import ActivityProposal, Discussion, MissingArea, Participant
-from tests.base import PASSWORD
+from discussions.models import (
+    ActivityProposal,
+    Discussion,
+    Invitation,
+    MissingArea,
+    Participant,
+    Workshop,
+)
+from tests.base import PASSWORD, make_user
 from tests.browser.conftest import (
     BLOCKING_IMPACTS,
     LAPTOP,
@@ -125,7 +132,17 @@ def test_no_serious_violation_on_any_page(live_server, browser, site, settings):
     # --- The facilitator
     log_in(page, base)
     check("workshop list")
+    # A colleague's invitation waits on the list.
+    theirs = Workshop.objects.create(
+        title="Gränsdialog i Arvika",
+        place="Arvika",
+        recommendation_set=discussion.recommendation_set,
+    )
+    Invitation.objects.create(workshop=theirs, invitee=site.user, invited_by=make_user("kollega"))
+    check("workshop list, an invitation", "/f/")
     check("workshop", f"/f/w/{workshop.pk}/")
+    check("workshop, invitation sent", f"/f/w/{workshop.pk}/?invited=1")
+    check("leave a workshop", f"/f/w/{workshop.pk}/leave/")
     check("new workshop", "/f/new/")
     check("edit workshop", f"/f/w/{workshop.pk}/edit/")
     page.fill("#id_title", "")

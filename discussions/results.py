@@ -182,6 +182,12 @@ class Table:
         """Whether the Kemeny order was counted (not beyond ranking.MAX_KEMENY_ITEMS)."""
         return bool(self.kemeny)
 
+    @cached_property
+    def tied_places(self) -> frozenset[int]:
+        """The places two or more recommendations share (equal points): marked as ties."""
+        counts = Counter(row.place for row in self.rows)
+        return frozenset(place for place, n in counts.items() if n > 1)
+
 
 def _ranges(spans: list[tuple[int, int]]) -> str:
     return ", ".join(f"{first}–{last}" for first, last in spans)
@@ -243,6 +249,11 @@ class Entry:
     merged_count: int = 0  # how many: len(merged), or what a frozen report counted
 
     @property
+    def absorbed(self) -> list["Entry"]:
+        """The duplicates merged into this one that the room may see (not hidden)."""
+        return [entry for entry in self.merged if not entry.hidden]
+
+    @property
     def tables(self) -> list[str]:
         """The tables that raised it: its own, then those of the duplicates merged into
         it (a hidden one's not), each once. A frozen report kept only its own."""
@@ -289,6 +300,21 @@ class Results:
 
     def table(self, group_id: int) -> Table | None:
         return next((t for t in self.tables if t.group_id == group_id), None)
+
+    # Participation as a report states it: only what happened, no empty tables.
+
+    @property
+    def tables_with_anyone(self) -> int:
+        """The tables someone joined (a room set up for six where four were used: 4)."""
+        return sum(1 for p in self.participation if p.joined)
+
+    @property
+    def reasons_given(self) -> int:
+        return sum(len(reasons.answers) for reasons in self.reasons)
+
+    @property
+    def activities_shown(self) -> int:
+        return sum(len(group.entries) for group in self.activities)
 
 
 # --- The one way in -----------------------------------------------------------------

@@ -70,7 +70,7 @@ class PageAndDownloadTests(ExportCase):
     def test_export_page_offers_every_format_and_the_names_box(self):
         response = self.client.get(reverse("export:page", args=[self.workshop.pk]))
         content = response.content.decode()
-        for value in ("xlsx", "csv", "json"):
+        for value in ("xlsx", "csv", "csv-nordic", "json"):
             self.assertIn(f'name="format" value="{value}"', content)
         self.assertIn('type="checkbox" name="namn" value="1"', content)
         self.assertNotIn(" checked", content)  # anonymous by default
@@ -99,6 +99,16 @@ class PageAndDownloadTests(ExportCase):
         self.assertIn("Åsa Ödegård", {p.get("name") for p in doc["discussions"][0]["participants"]})
         doc = json.loads(self.client.get(self.download, {"format": "json"}).content)
         self.assertNotIn("name", doc["discussions"][0]["participants"][0])
+
+    def test_nordic_csv_download(self):
+        response = self.client.get(self.download, {"format": "csv-nordic"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/zip")
+        self.assertIn("-semikolon.zip", response["Content-Disposition"])
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            raw = archive.read("enighet.csv")
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
+        self.assertEqual(raw.decode("utf-8-sig").splitlines()[0].count(";"), 4)
 
     def test_csv_and_json_downloads(self):
         response = self.client.get(self.download, {"format": "csv"})
@@ -270,6 +280,12 @@ class ExportCommandTests(ExportCase):
             self.run_command(str(self.workshop.pk), "--output", csv_zip)
             with zipfile.ZipFile(csv_zip) as archive:
                 self.assertIn("varfor.csv", archive.namelist())
+                self.assertIn(b",", archive.read("sammanfattning.csv").splitlines()[0])
+            nordic = Path(folder) / "nordic.zip"
+            self.run_command(str(self.workshop.pk), "--format", "csv-nordic", "--output", nordic)
+            with zipfile.ZipFile(nordic) as archive:
+                head = archive.read("sammanfattning.csv").decode("utf-8-sig").splitlines()[0]
+            self.assertEqual(head.split(";")[:2], ["Diskussion", "Plats"])
             plain = Path(folder) / "plain.json"
             named = Path(folder) / "named.json"
             self.run_command(str(self.workshop.pk), "--format", "json", "--output", plain)
@@ -278,11 +294,11 @@ class ExportCommandTests(ExportCase):
             )
             self.assertNotIn("Åsa Ödegård", plain.read_text("utf-8"))
             self.assertIn("Åsa Ödegård", named.read_text("utf-8"))
-            self.assertEqual(json.loads(plain.read_text("utf-8"))["schema_version"], 1)
+            self.assertEqual(json.loads(plain.read_text("utf-8"))["schema_version"], 2)
             # Nothing half-written left beside the files.
             self.assertEqual(
                 sorted(p.name for p in Path(folder).iterdir()),
-                ["named.json", "out.xlsx", "out.zip", "plain.json"],
+                ["named.json", "nordic.zip", "out.xlsx", "out.zip", "plain.json"],
             )
 
     def test_bad_input_is_a_command_error(self):

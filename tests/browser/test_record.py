@@ -130,7 +130,7 @@ def test_the_dashboard_log_and_undo(live_server, browser, site):
     button = log.get_by_role("button", name="Ångra")
     button.focus()
     page.keyboard.press("Enter")
-    page.locator("#dash-log").get_by_text("ångrad").wait_for()
+    page.locator("#dash-log").get_by_text("ångrad", exact=True).wait_for()
     merge = ModerationEvent.objects.get(action="merge")
     assert merge.undone_by is not None
     assert MissingArea.objects.get(pk=merge.object_id).merged_into_id is None

@@ -309,6 +309,11 @@ class Results:
         return sum(1 for p in self.participation if p.joined)
 
     @property
+    def tables_ranked(self) -> int:
+        """The tables with at least one ballot: the columns of the matrix that has any."""
+        return sum(1 for t in self.tables if t.ballots)
+
+    @property
     def reasons_given(self) -> int:
         return sum(len(reasons.answers) for reasons in self.reasons)
 

@@ -210,6 +210,21 @@ class ReportTests(ExportCase):
         self.assertContains(response, '<h2 class="r-discussion-title">Gruppdiskussion</h2>')
         self.assertContains(response, "Startade ")
 
+    def test_the_tables_compared(self):
+        # Bord 1 puts 3 first (7 + 7 + 6 points), Bord 2 puts 5 first (7 + 7).
+        content = self.client.get(self.url).content.decode()
+        matrix = content[content.index("Grupperna jämförda") :].split("</table>")[0]
+        head = matrix.split("</thead>")[0]
+        self.assertLess(head.index(">Bord 1<"), head.index(">Bord 2<"))
+        rows = matrix.split("<tr>")[2:]
+        self.assertEqual(len(rows), 8)
+        by_number = {}
+        for row in rows:
+            number = int(row.split("Rek. ")[1].split("<")[0])
+            by_number[number] = [cell.split("<")[0] for cell in row.split('<td class="r-num">')[1:]]
+        self.assertEqual(by_number[3][0], "1")
+        self.assertEqual(by_number[5][1], "1")
+
     def test_no_zero_badges(self):
         # "+46 telefonlinje" has no +1: its badge is left out, not "+0".
         content = self.client.get(self.url).content.decode()
@@ -234,6 +249,7 @@ class ReportTests(ExportCase):
         self.assertEqual(content.count("= delad plats: lika många poäng."), 2)
         self.assertEqual(content.count('<td class="r-num r-pos">1<abbr'), 4)
         self.assertIn('<td class="r-num r-pos">3</td>', content)
+        self.assertNotIn("Grupperna jämförda", content)  # one table: nothing to compare
 
     def test_a_frozen_report_still_names_what_was_merged(self):
         facilitator_writes.run_timer(self.discussion.pk, "start")

@@ -7,6 +7,7 @@ from discussions.models import (
     Group,
     MissingArea,
     MissingAreaEndorsement,
+    ModerationEvent,
     Participant,
     Ranking,
     ReportSnapshot,
@@ -89,3 +90,18 @@ class EndorsementAdmin(admin.ModelAdmin):
 class ReportSnapshotAdmin(admin.ModelAdmin):
     list_display = ["discussion", "schema_version", "created_at"]
     readonly_fields = ["discussion", "schema_version", "data", "created_at"]
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The log is a record: read here, never written (undo a merge on the dashboard).
+    Deleting stays allowed, so that deleting a workshop here still takes its log."""
+
+    list_display = ["created_at", "username", "action", "kind", "text", "reason", "discussion"]
+    list_filter = ["action", "kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -97,7 +97,8 @@ MAX_COMPARED = 12
 @require_GET
 def compare(request):
     """?w=1&w=2…: the workshops side by side (results.compare); &format=xlsx|json for
-    the file. Only workshops the user is a member of: any other id is a 404."""
+    the file. Only workshops the user is a member of: any other id is a 404. One
+    workshop alone is only ticked (the export page links here so)."""
     mine = list(
         request.user.workshops.select_related("recommendation_set").order_by("-date", "-pk")
     )
@@ -112,8 +113,11 @@ def compare(request):
         error = _("Välj högst %(n)d workshoppar.") % {"n": MAX_COMPARED}
     elif len({workshop.recommendation_set_id for workshop in chosen}) > 1:
         error = _("Välj workshoppar som använde samma rekommendationslista.")
-    elif len(chosen) == 1:
+    elif len(chosen) == 1 and ("jamfor" in request.GET or "format" in request.GET):
+        # A link may bring one workshop ticked; asked to compare it alone, say why not.
         error = _("Välj minst två workshoppar att jämföra.")
+    elif len(chosen) == 1:
+        pass
     elif chosen:
         with export.consistent_read():
             comparison = results.compare(chosen, chosen[0].recommendation_set)

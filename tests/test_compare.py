@@ -66,7 +66,10 @@ class AccessTests(CompareCase):
     def test_bad_input_is_a_clear_4xx(self):
         self.client.force_login(self.alice)
         self.assertEqual(self.client.get(self.url()).status_code, 200)  # just the choice
-        one = self.client.get(self.url(self.workshop.pk))
+        # Ticked by a link from the export page: no complaint yet.
+        ticked = self.client.get(self.url(self.workshop.pk))
+        self.assertContains(ticked, f'value="{self.workshop.pk}" id="w{self.workshop.pk}" checked')
+        one = self.client.get(self.url(self.workshop.pk, jamfor=1))
         self.assertContains(one, "Välj minst två workshoppar att jämföra.", status_code=400)
         for bad in ("x", "-1", "99999999999999999999999"):
             response = self.client.get(reverse("facilitator:compare") + f"?w={bad}")

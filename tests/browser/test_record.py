@@ -59,6 +59,21 @@ def test_the_report_as_a_pdf(live_server, browser, site):
     page.goto(f"{live_server.url}/f/w/{site.workshop.pk}/export/report/")
     no_blocking(page, "report")
     screenshot(page, "record-report")
+    for name, viewport in (("390", PHONE), ("320", SMALL_PHONE)):
+        page.set_viewport_size(viewport)
+        no_blocking(page, f"report {name}")
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('main *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .filter(e => !e.closest('.r-wide'))
+                .filter(e => e.tagName === 'TABLE')
+                .map(e => e.closest('section').querySelector('h2').textContent)"""
+        )
+        assert wide == [], f"tables wider than the screen, under: {wide}"
+        screenshot(page, f"record-report-{name}")
+        for n, block in enumerate(page.locator(".r-keep").all()[:3]):
+            block.screenshot(path=str(ARTIFACTS / f"record-report-{name}-block{n}.png"))
+    page.set_viewport_size(LAPTOP)
     page.emulate_media(media="print")
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = page.pdf(path=str(ARTIFACTS / "record-report.pdf"), format="A4")

@@ -8,6 +8,7 @@ from discussions.models import (
     Invitation,
     MissingArea,
     MissingAreaEndorsement,
+    ModerationEvent,
     Participant,
     Ranking,
     ReportSnapshot,
@@ -95,3 +96,17 @@ class ReportSnapshotAdmin(admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["workshop", "invitee", "invited_by", "created_at"]
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The log is a record: read here, never written (undo a merge on the dashboard).
+    Deleting stays allowed, so that deleting a workshop here still takes its log."""
+
+    list_display = ["created_at", "username", "action", "kind", "text", "reason", "discussion"]
+    list_filter = ["action", "kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

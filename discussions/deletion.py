@@ -19,6 +19,7 @@ from discussions.models import (
     Group,
     MissingArea,
     MissingAreaEndorsement,
+    ModerationEvent,
     Participant,
     Ranking,
     ReportSnapshot,
@@ -104,6 +105,11 @@ def delete_participant_data(workshop: Workshop) -> dict[str, int]:
                 discussion.set_clock(timer.end(discussion.clock, now))
                 discussion.save(update_fields=["paused_at", "paused_seconds", "ended_at"])
         _, deleted = Participant.objects.filter(discussion__workshop=workshop).delete()
+        # The moderation log quotes what participants wrote: those words go too, and
+        # the +1s a merge could have put back. Who did what, and when, stays.
+        ModerationEvent.objects.filter(discussion__workshop=workshop).exclude(kind="group").update(
+            text="", target_text="", undo={}
+        )
         for discussion in discussions:
             # Dashboards and projectors still open pick the change up on their next poll.
             Discussion.bump_revision(discussion.pk)

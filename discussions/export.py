@@ -20,6 +20,7 @@ import zipfile
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,7 +32,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from discussions import results, stored, timer
-from discussions.models import Discussion, Group, Workshop
+from discussions.models import Discussion, Group, ModerationEvent, Workshop
 from discussions.results import rounded
 from discussions.stored import DECIMALS, SCHEMA_VERSION
 from recommendations.models import Recommendation
@@ -39,6 +40,8 @@ from recommendations.models import Recommendation
 FORMATS = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "csv": ("zip", "application/zip"),
+    # The same files for Swedish and Norwegian Excel: semicolons, decimal commas.
+    "csv-nordic": ("zip", "application/zip"),
     "json": ("json", "application/json"),
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,43 +66,73 @@ def _discussions(workshop: Workshop) -> list[Discussion]:
     return list(workshop.discussions.select_related("recommendation_set").order_by("created_at"))
 
 
+def _moderation(workshop: Workshop) -> dict[int, list[ModerationEvent]]:
+    """Each discussion's moderation log, oldest first: one query."""
+    events = defaultdict(list)
+    for event in ModerationEvent.objects.filter(discussion__workshop=workshop).order_by(
+        "created_at", "pk"
+    ):
+        events[event.discussion_id].append(event)
+    return events
+
+
+# The log's actions as the files name them: fixed Swedish, like the column names.
+ACTIONS = {
+    "hide": "Dolde",
+    "unhide": "Återställde",
+    "merge": "Slog ihop",
+    "unmerge": "Ångrade sammanslagning",
+    "rename": "Bytte namn",
+    "add_groups": "Lade till grupper",
+    "delete_group": "Tog bort grupp",
+}
+KINDS = {"area": "Saknat område", "activity": "Aktivitet", "group": "Grupp"}
+
+
 # --- Tables for XLSX and CSV --------------------------------------------------------
 
 
 @dataclass
 class Table:
+    """One table: a sheet of the workbook, a file of the CSV ZIP."""
+
+    sheet: str  # the sheet's name
     filename: str  # inside the CSV ZIP
     headers: list[str]
     rows: list[list] = field(default_factory=list)  # str, int, float, bool or None
-
-
-@dataclass
-class Sheet:
-    name: str
-    tables: list[Table]  # one, or a few one under the other
+    # Excel number formats by column: numbers are kept exact and shown rounded.
+    formats: dict[int, str] = field(default_factory=dict)
 
     def widths(self) -> list[float]:
         widest: dict[int, int] = defaultdict(int)
-        for table in self.tables:
-            for row in [table.headers, *table.rows]:
-                for i, value in enumerate(row):
-                    if value is not None:
-                        widest[i] = max(widest[i], len(str(value)))
+        for row in [self.headers, *self.rows]:
+            for i, value in enumerate(row):
+                if value is not None:
+                    shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+                    if isinstance(value, datetime):
+                        shown = "2026-12-31 23:59:59"
+                    widest[i] = max(widest[i], len(shown))
         return [min(MAX_WIDTH, max(MIN_WIDTH, widest[i] + 2)) for i in range(len(widest))]
 
 
-def sheets(workshop: Workshop, include_names: bool = False) -> list[Sheet]:
-    """The six sheets of the workbook; the CSV ZIP has one file per table in them.
+ONE_DECIMAL, TWO_DECIMALS = "0.0", "0.00"
+AREA, ACTIVITY = "Saknat område", "Aktivitet"
+
+
+def sheets(workshop: Workshop, include_names: bool = False) -> list[Table]:
+    """The tables of the workbook, one a sheet; the CSV ZIP has one file for each.
     Column names are fixed Swedish, whatever the interface's language: the files are
-    data that scripts read."""
+    data that scripts read. The entries the room saw are on their sheets; hidden ones
+    and those merged into another are on sheets of their own, never mixed in."""
     who = ["Deltagare", "Namn"] if include_names else ["Deltagare"]
     counts = ["Diskussion", "Grupp", "Deltagare", "Rangordningar", "Enighet (Kendalls W)"]
-    entry_end = ["Text", "Antal +1", "Dold", "Sammanslagen med"]
     summary = Table(
+        "Sammanfattning",
         "sammanfattning.csv",
         [
             "Diskussion",
             "Plats",
+            "Delad plats",
             "Nr",
             "Rekommendation",
             "Borda",
@@ -108,41 +141,97 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Sheet]:
             "Kemeny-plats",
             "Schulze-plats",
         ],
+        formats={5: ONE_DECIMAL, 6: ONE_DECIMAL, 7: ONE_DECIMAL},
     )
-    agreement = Table("enighet.csv", [*counts])
-    places = Table("grupper.csv", [*counts])  # and a column per recommendation, below
+    agreement = Table("Enighet", "enighet.csv", [*counts], formats={4: TWO_DECIMALS})
+    places = Table("Grupper", "grupper.csv", [*counts], formats={4: TWO_DECIMALS})
     rankings = Table(
-        "rangordningar.csv", ["Diskussion", "Grupp", *who, "Nr", "Rekommendation", "Plats"]
+        "Rangordningar",
+        "rangordningar.csv",
+        ["Diskussion", "Grupp", *who, "Nr", "Rekommendation", "Plats"],
     )
     whys = Table(
+        "Varför",
         "varfor.csv",
         ["Diskussion", "Grupp", *who, "Förstaplats nr", "Förstaplats", "Varför"],
     )
-    areas = Table("saknade-omraden.csv", ["Id", "Diskussion", "Grupp", *who, *entry_end])
+    entry_end = ["Text", "Antal +1", "Antal sammanslagna"]
+    areas = Table(
+        "Saknade områden", "saknade-omraden.csv", ["Id", "Diskussion", "Grupp", *who, *entry_end]
+    )
     activities = Table(
+        "Aktiviteter",
         "aktiviteter.csv",
         ["Id", "Diskussion", "Grupp", *who, "Nr", "Rekommendation", *entry_end],
     )
+    entry_start = ["Id", "Typ", "Diskussion", "Grupp", *who, "Nr", "Rekommendation", "Text"]
+    hidden = Table("Dolda inlägg", "dolda.csv", [*entry_start, "Antal +1"])
+    merged = Table(
+        "Sammanslagna inlägg",
+        "sammanslagna.csv",
+        [*entry_start, "Sammanslagen med (id)", "Sammanslagen med (text)"],
+    )
+    log = Table(
+        "Moderering",
+        "moderering.csv",
+        [
+            "Diskussion",
+            "Tid",
+            "Vem",
+            "Händelse",
+            "Typ",
+            "Id",
+            "Text",
+            "Till id",
+            "Till text",
+            "Anledning",
+            "Ångrad",
+        ],
+        formats={1: "yyyy-mm-dd hh:mm:ss"},
+    )
 
     with consistent_read():
-        discussed = [(d.title, results.of(d)) for d in _discussions(workshop)]
+        discussions = _discussions(workshop)
+        discussed = [(d.title, results.of(d)) for d in discussions]
+        events = _moderation(workshop)
+    for d in discussions:
+        for event in events[d.pk]:
+            log.rows.append(
+                [
+                    d.title,
+                    timezone.localtime(event.created_at).replace(tzinfo=None, microsecond=0),
+                    event.username,
+                    ACTIONS.get(event.action, event.action),
+                    KINDS.get(event.kind, event.kind),
+                    event.object_id,
+                    event.text,
+                    event.target_id,
+                    event.target_text,
+                    event.reason,
+                    "Ja" if event.undone_by_id else None,
+                ]
+            )
     most_recs = max((len(res.recs) for _title, res in discussed), default=0)
-    places.headers += [f"Rek. {n}" for n in range(1, most_recs + 1)]
+    places.headers += [f"Plats för rek. {n}" for n in range(1, most_recs + 1)]
     for title, res in discussed:
+        tied = res.room.tied_places
         for row in res.room.rows:
             summary.rows.append(
                 [
                     title,
                     row.place,
+                    "Ja" if row.place in tied else None,
                     row.rec.number,
                     row.rec.title,
-                    *_scores(row),
+                    row.borda,
+                    row.mean_rank,
+                    row.first_places,
                     row.kemeny_place,
                     row.schulze_place,
                 ]
             )
         for name, t in [("Alla grupper", res.room), *[(t.name, t) for t in res.tables]]:
-            numbers = [title, name, t.participants, t.ballots, rounded(t.agreement, DECIMALS)]
+            numbers = [title, name, t.participants, t.ballots, t.agreement]
             agreement.rows.append(numbers)
             by_number = {row.rec.number: row.place for row in t.rows} if t.ballots else {}
             places.rows.append(numbers + [by_number.get(n) for n in range(1, most_recs + 1)])
@@ -158,26 +247,24 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Sheet]:
                 whys.rows.append(
                     [*start, first and first.number, first.title if first else "", p.why]
                 )
-        for e in res.all_areas:
+        # Areas and activities are two tables: their ids can be the same.
+        texts = {(e.kind, e.pk): e.text for e in [*res.all_areas, *res.all_activities]}
+        for e in [*res.all_areas, *res.all_activities]:
             who_wrote = _who(people.get(e.author_id), include_names)
-            areas.rows.append([e.pk, title, e.group_name, *who_wrote, *_end(e)])
-        for e in res.all_activities:
-            who_wrote = _who(people.get(e.author_id), include_names)
-            activities.rows.append(
-                [e.pk, title, e.group_name, *who_wrote, e.rec.number, e.rec.title, *_end(e)]
-            )
-    return [
-        Sheet("Sammanfattning", [summary, agreement]),
-        Sheet("Grupper", [places]),
-        Sheet("Rangordningar", [rankings]),
-        Sheet("Varför", [whys]),
-        Sheet("Saknade områden", [areas]),
-        Sheet("Aktiviteter", [activities]),
-    ]
-
-
-def _scores(row: results.Row) -> list:
-    return [rounded(value, DECIMALS) for value in (row.borda, row.mean_rank, row.first_places)]
+            rec = [e.rec.number, e.rec.title] if e.rec else [None, ""]
+            start = [e.pk, AREA if e.rec is None else ACTIVITY, title, e.group_name, *who_wrote]
+            if e.merged_into_id is not None:
+                target = texts.get((e.kind, e.merged_into_id), "")
+                merged.rows.append([*start, *rec, e.text, e.merged_into_id, target])
+            elif e.hidden:
+                hidden.rows.append([*start, *rec, e.text, e.endorsements])
+            else:
+                end = [e.text, e.endorsements, e.merged_count]
+                if e.rec is None:
+                    areas.rows.append([e.pk, title, e.group_name, *who_wrote, *end])
+                else:
+                    activities.rows.append([e.pk, title, e.group_name, *who_wrote, *rec, *end])
+    return [summary, agreement, places, rankings, whys, areas, activities, hidden, merged, log]
 
 
 def _who(person: results.Person | None, include_names: bool) -> list[str]:
@@ -186,10 +273,6 @@ def _who(person: results.Person | None, include_names: bool) -> list[str]:
     if person is None:
         return ["", ""] if include_names else [""]
     return [person.public_id, person.name] if include_names else [person.public_id]
-
-
-def _end(entry: results.Entry) -> list:
-    return [entry.text, entry.endorsements, entry.hidden, entry.merged_into_id]
 
 
 def neutralise(text: str) -> str:
@@ -207,55 +290,74 @@ def _xlsx_value(value):
 
 
 def build_xlsx(workshop: Workshop, include_names: bool = False) -> bytes:
-    """The workbook, built in write-only mode: rows stream out, no cell objects kept."""
+    """The workbook of a workshop (sheets above)."""
+    return _workbook(workshop.title, sheets(workshop, include_names))
+
+
+def _workbook(title: str, tables: list[Table]) -> bytes:
+    """A workbook built in write-only mode: rows stream out, no cell objects kept
+    (but for the few numbers a format rounds on screen). Every sheet one table with
+    its header row frozen and a filter on it."""
     workbook = Workbook(write_only=True)
-    workbook.properties.title = _xlsx_value(workshop.title)
+    workbook.properties.title = _xlsx_value(title)
     workbook.properties.creator = "Gränsforum"
     bold = Font(bold=True)
     top = Alignment(vertical="top")
-    for sheet in sheets(workshop, include_names):
-        ws = workbook.create_sheet(sheet.name)
+    for table in tables:
+        ws = workbook.create_sheet(table.sheet)
         ws.freeze_panes = "A2"
-        for i, width in enumerate(sheet.widths(), start=1):
+        last = get_column_letter(len(table.headers))
+        ws.auto_filter.ref = f"A1:{last}{1 + len(table.rows)}"
+        for i, width in enumerate(table.widths(), start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        for n, table in enumerate(sheet.tables):
-            if n:
-                ws.append([])
-            header = []
-            for title in table.headers:
-                cell = WriteOnlyCell(ws, value=_xlsx_value(title))
-                cell.font = bold
-                cell.alignment = top
-                header.append(cell)
-            ws.append(header)
-            for row in table.rows:
-                # Neutralised text never starts with "=", so openpyxl stores it as a
-                # string, never as a formula.
-                ws.append([_xlsx_value(value) for value in row])
+        header = []
+        for heading in table.headers:
+            cell = WriteOnlyCell(ws, value=_xlsx_value(heading))
+            cell.font = bold
+            cell.alignment = top
+            header.append(cell)
+        ws.append(header)
+        for row in table.rows:
+            # Neutralised text never starts with "=", so openpyxl stores it as a
+            # string, never as a formula.
+            values = [_xlsx_value(value) for value in row]
+            for i, number_format in table.formats.items():
+                if isinstance(values[i], float | datetime):
+                    values[i] = WriteOnlyCell(ws, value=values[i])
+                    values[i].number_format = number_format
+            ws.append(values)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _csv_value(value):
+def _csv_value(value, decimal_comma: bool = False):
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, str):
         return neutralise(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float):
+        value = rounded(value, DECIMALS)
+        if decimal_comma:
+            return str(value).replace(".", ",")
     return "" if value is None else value
 
 
-def build_csv_zip(workshop: Workshop, include_names: bool = False) -> bytes:
-    """One CSV per table, comma-separated, UTF-8 with a BOM (so Excel reads å, ä, ö)."""
+def build_csv_zip(workshop: Workshop, include_names: bool = False, nordic: bool = False) -> bytes:
+    """One CSV per table, UTF-8 with a BOM (so Excel reads å, ä, ö). Standard:
+    comma-separated with decimal points, for R and pandas. Nordic: semicolons and
+    decimal commas, which Swedish and Norwegian Excel open straight into columns."""
     out = io.BytesIO()
+    delimiter = ";" if nordic else ","
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for sheet in sheets(workshop, include_names):
-            for table in sheet.tables:
-                text = io.StringIO()
-                writer = csv.writer(text, lineterminator="\r\n")
-                writer.writerow([_csv_value(h) for h in table.headers])
-                writer.writerows([_csv_value(v) for v in row] for row in table.rows)
-                archive.writestr(table.filename, ("\ufeff" + text.getvalue()).encode("utf-8"))
+        for table in sheets(workshop, include_names):
+            text = io.StringIO()
+            writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
+            writer.writerow([_csv_value(h) for h in table.headers])
+            writer.writerows([_csv_value(v, nordic) for v in row] for row in table.rows)
+            archive.writestr(table.filename, ("\ufeff" + text.getvalue()).encode("utf-8"))
     return out.getvalue()
 
 
@@ -266,7 +368,23 @@ def _iso(moment) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def _discussion_document(discussion, groups, include_names: bool, now) -> dict:
+def _event(event: ModerationEvent) -> dict:
+    return {
+        "id": event.pk,
+        "at": _iso(event.created_at),
+        "by": event.username,
+        "action": event.action,
+        "kind": event.kind,
+        "object": event.object_id,
+        "text": event.text,
+        "target": event.target_id,
+        "target_text": event.target_text,
+        "reason": event.reason,
+        "undone_by": event.undone_by_id,
+    }
+
+
+def _discussion_document(discussion, groups, include_names: bool, now, events=()) -> dict:
     res = results.of(discussion)
     people = {person.pk: person for person in res.people}
 
@@ -325,6 +443,7 @@ def _discussion_document(discussion, groups, include_names: bool, now) -> dict:
         "snapshot_created_at": _iso(res.frozen_at),
         "results": data["results"],
         "kept_texts": data["kept_texts"] if res.frozen_at else None,
+        "moderation_log": [_event(event) for event in events],
     }
 
 
@@ -341,7 +460,11 @@ def build_json(workshop: Workshop, include_names: bool = False) -> dict:
             recommendation_set__in={d.recommendation_set_id for d in discussions}
         ).order_by("number"):
             recs[rec.recommendation_set_id].append(rec)
-        documents = [_discussion_document(d, groups[d.pk], include_names, now) for d in discussions]
+        events = _moderation(workshop)
+        documents = [
+            _discussion_document(d, groups[d.pk], include_names, now, events[d.pk])
+            for d in discussions
+        ]
     sets = {}
     for d in discussions:
         rec_set = d.recommendation_set
@@ -376,15 +499,93 @@ def build(workshop: Workshop, kind: str, include_names: bool = False) -> bytes:
     """The file of one of FORMATS, as bytes: what a download and the command write."""
     if kind == "xlsx":
         return build_xlsx(workshop, include_names)
-    if kind == "csv":
-        return build_csv_zip(workshop, include_names)
+    if kind in ("csv", "csv-nordic"):
+        return build_csv_zip(workshop, include_names, nordic=kind == "csv-nordic")
     if kind == "json":
         doc = build_json(workshop, include_names)
         return json.dumps(doc, ensure_ascii=False, indent=2).encode()
     raise ValueError(f"unknown format {kind!r}")
 
 
-def filename(workshop: Workshop, extension: str) -> str:
+def filename(workshop: Workshop, extension: str, kind: str = "") -> str:
     name = slugify(workshop.title)[:50].strip("-") or "workshop"
     day = (workshop.date or timezone.localdate()).isoformat()
-    return f"gransforum-{name}-{day}.{extension}"
+    variant = "-semikolon" if kind == "csv-nordic" else ""
+    return f"gransforum-{name}-{day}{variant}.{extension}"
+
+
+# --- Several workshops compared (results.compare) -----------------------------------
+
+
+def comparison_tables(comparison: results.Comparison) -> list[Table]:
+    columns = comparison.columns
+    ranking_table = Table(
+        "Jämförelse",
+        "jamforelse.csv",
+        ["Nr", "Rekommendation", "Plats sammanlagt", "Poäng sammanlagt"]
+        + [f"Plats: {c.title}" for c in columns]
+        + [f"Poäng: {c.title}" for c in columns],
+        formats={
+            3: ONE_DECIMAL,
+            **{4 + len(columns) + i: ONE_DECIMAL for i in range(len(columns))},
+        },
+    )
+    for row in comparison.rows:
+        combined = comparison.combined.row(row.rec.number)
+        ranking_table.rows.append(
+            [row.rec.number, row.rec.title, row.place, combined.borda]
+            + [cell.place if cell else None for cell in row.cells]
+            + [cell.borda if cell else None for cell in row.cells]
+        )
+    workshops = Table(
+        "Workshoppar",
+        "workshoppar.csv",
+        ["Workshop", "Datum", "Plats", "Deltagare", "Rangordningar", "Enighet (Kendalls W)"],
+        formats={5: TWO_DECIMALS},
+    )
+    areas = Table("Saknade områden", "saknade-omraden.csv", ["Workshop", "Text", "Antal +1"])
+    for c in columns:
+        workshops.rows.append(
+            [
+                c.title,
+                c.date.isoformat() if c.date else None,
+                c.place,
+                c.table.participants,
+                c.table.ballots,
+                c.table.agreement,
+            ]
+        )
+        areas.rows += [[c.title, e.text, e.endorsements] for e in c.top_areas]
+    return [ranking_table, workshops, areas]
+
+
+def build_comparison_xlsx(comparison: results.Comparison) -> bytes:
+    return _workbook("Jämförelse", comparison_tables(comparison))
+
+
+def build_comparison_json(comparison: results.Comparison) -> dict:
+    """The comparison as one JSON document ($defs/comparison_document in the schema)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": "Gränsforum",
+        "exported_at": _iso(timezone.now()),
+        "weighting": "each workshop weighs the same",
+        "recommendations": [{"number": r.number, "title": r.title} for r in comparison.recs],
+        "combined": stored.table_data(comparison.combined),
+        "workshops": [
+            {
+                "id": c.workshop_id,
+                "title": c.title,
+                "date": c.date.isoformat() if c.date else None,
+                "place": c.place,
+                "participants": c.table.participants,
+                "left_out_discussions": c.frozen,
+                "ranking": stored.table_data(c.table),
+                "top_missing_areas": [
+                    {"text": e.text, "group": e.group_name, "endorsements": e.endorsements}
+                    for e in c.top_areas
+                ],
+            }
+            for c in comparison.columns
+        ],
+    }

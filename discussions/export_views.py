@@ -7,10 +7,12 @@ discussions/export.py, the report's numbers come from results.of(). Deleting
 needs the workshop's title typed in, so a stray click deletes nothing.
 """
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from discussions import deletion, export, results, timer
 from discussions.access import workshop_for_user
+from discussions.converters import id_or_none
 from discussions.refused import Refused
 
 # --- Export -------------------------------------------------------------------------
@@ -51,7 +54,7 @@ def export_page(request, workshop_id):
 @login_required
 @require_GET
 def download(request, workshop_id):
-    """?format=xlsx|csv|json, and namn=1 for display names (anonymous ids by default)."""
+    """?format=xlsx|csv|csv-nordic|json, and namn=1 for display names (anonymous ids by default)."""
     workshop = workshop_for_user(request, workshop_id)
     kind = request.GET.get("format", "")
     if kind not in export.FORMATS:
@@ -60,7 +63,7 @@ def download(request, workshop_id):
     extension, content_type = export.FORMATS[kind]
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
-        True, export.filename(workshop, extension)
+        True, export.filename(workshop, extension, kind)
     )
     # Personal data: no copy in a shared cache or the browser's.
     response["Cache-Control"] = "private, no-store"
@@ -83,6 +86,66 @@ def report(request, workshop_id):
         "printed_at": timezone.now(),
     }
     return render(request, "export/report.html", context)
+
+
+# --- Several workshops compared -----------------------------------------------------
+
+MAX_COMPARED = 12
+
+
+@login_required
+@require_GET
+def compare(request):
+    """?w=1&w=2…: the workshops side by side (results.compare); &format=xlsx|json for
+    the file. Only workshops the user is a member of: any other id is a 404. One
+    workshop alone is only ticked (the export page links here so)."""
+    mine = list(
+        request.user.workshops.select_related("recommendation_set").order_by("-date", "-pk")
+    )
+    by_id = {workshop.pk: workshop for workshop in mine}
+    raw = request.GET.getlist("w")[: MAX_COMPARED + 1]
+    ids = list(dict.fromkeys(id_or_none(value) for value in raw))
+    if any(pk not in by_id for pk in ids):
+        raise Http404("no such workshop")
+    chosen = [by_id[pk] for pk in ids]
+    error, comparison = "", None
+    if len(chosen) > MAX_COMPARED:
+        error = _("Välj högst %(n)d workshoppar.") % {"n": MAX_COMPARED}
+    elif len({workshop.recommendation_set_id for workshop in chosen}) > 1:
+        error = _("Välj workshoppar som använde samma rekommendationslista.")
+    elif len(chosen) == 1 and ("jamfor" in request.GET or "format" in request.GET):
+        # A link may bring one workshop ticked; asked to compare it alone, say why not.
+        error = _("Välj minst två workshoppar att jämföra.")
+    elif len(chosen) == 1:
+        pass
+    elif chosen:
+        with export.consistent_read():
+            comparison = results.compare(chosen, chosen[0].recommendation_set)
+    kind = request.GET.get("format", "")
+    if comparison is not None and kind in ("xlsx", "json"):
+        if kind == "xlsx":
+            content = export.build_comparison_xlsx(comparison)
+        else:
+            doc = export.build_comparison_json(comparison)
+            content = json.dumps(doc, ensure_ascii=False, indent=2).encode()
+        extension, content_type = export.FORMATS[kind]
+        response = HttpResponse(content, content_type=content_type)
+        name = f"gransforum-jamforelse-{timezone.localdate().isoformat()}.{extension}"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    groups = {}
+    for workshop in mine:
+        groups.setdefault(workshop.recommendation_set, []).append(workshop)
+    context = {
+        "groups": groups.items(),
+        "chosen": set(ids),
+        "comparison": comparison,
+        "error": error,
+        "query": request.GET.urlencode() if comparison else "",
+        "printed_at": timezone.now(),
+    }
+    return render(request, "export/compare.html", context, status=400 if error else 200)
 
 
 # --- Deleting -----------------------------------------------------------------------

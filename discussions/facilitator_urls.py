@@ -4,14 +4,15 @@ projector (plenary_views.py)."""
 
 from django.urls import path
 
+from discussions import export_views, plenary_views, setup_views
 from discussions import facilitator_views as views
-from discussions import plenary_views, setup_views
 
 app_name = "facilitator"
 
 urlpatterns = [
     path("", setup_views.workshop_list, name="workshops"),
     path("new/", setup_views.workshop_create, name="workshop_create"),
+    path("compare/", export_views.compare, name="compare"),
     path("w/<id:workshop_id>/", setup_views.workshop_detail, name="workshop"),
     path("w/<id:workshop_id>/edit/", setup_views.workshop_edit, name="workshop_edit"),
     path("w/<id:workshop_id>/invite/", setup_views.workshop_invite, name="workshop_invite"),
@@ -86,4 +87,5 @@ urlpatterns = [
     path("d/<id:discussion_id>/reveal/", views.reveal, name="reveal"),
     path("d/<id:discussion_id>/<str:kind>/<id:pk>/hide/", views.entry_hide, name="entry_hide"),
     path("d/<id:discussion_id>/<str:kind>/<id:pk>/merge/", views.entry_merge, name="entry_merge"),
+    path("d/<id:discussion_id>/logg/<id:event_id>/angra/", views.merge_undo, name="merge_undo"),
 ]

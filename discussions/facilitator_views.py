@@ -40,7 +40,7 @@ from discussions import after_answer, facilitator_writes, hall, plenary, results
 from discussions.access import discussion_for_user
 from discussions.converters import id_or_none
 from discussions.locks import CLOCK_FIELDS
-from discussions.models import ENTRY_MODELS, Discussion, ProjectorView
+from discussions.models import ENTRY_MODELS, TEXT_MAX, Discussion, ModerationEvent, ProjectorView
 from discussions.refused import Refused
 
 # The last minute shows in the warning colour, on the projector as on the phones.
@@ -153,7 +153,29 @@ def entry_hide(request, discussion_id, kind, pk):
     try:
         if wanted not in ("0", "1"):
             raise Refused(_("Ogiltig begäran."))
-        facilitator_writes.set_hidden(model, discussion.pk, pk, wanted == "1")
+        facilitator_writes.set_hidden(
+            model, discussion.pk, pk, wanted == "1", by=request.user, reason=_reason(request)
+        )
+    except Refused as refused:
+        return _refused(request, discussion.pk, refused)
+    return _done(request, discussion.pk)
+
+
+def _reason(request) -> str:
+    """The optional reason typed beside a moderation button (the log keeps it)."""
+    return " ".join(request.POST.get("reason", "").split())[:TEXT_MAX]
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def merge_undo(request, discussion_id, event_id):
+    """Undo a merge from the dashboard's log: both entries as they were before."""
+    discussion = discussion_for_user(request, discussion_id)
+    try:
+        facilitator_writes.unmerge(
+            discussion.pk, event_id, by=request.user, reason=_reason(request)
+        )
     except Refused as refused:
         return _refused(request, discussion.pk, refused)
     return _done(request, discussion.pk)
@@ -173,7 +195,9 @@ def entry_merge(request, discussion_id, kind, pk):
         try:
             if target_id is None:
                 raise Refused(_("Välj vilket inlägg det ska slås ihop med."))
-            facilitator_writes.merge(model, discussion.pk, source.pk, target_id)
+            facilitator_writes.merge(
+                model, discussion.pk, source.pk, target_id, by=request.user, reason=_reason(request)
+            )
         except Refused as refused:
             return _refused(request, discussion.pk, refused)
         return _done(request, discussion.pk)
@@ -455,9 +479,18 @@ def _dashboard_context(request, discussion, counted, opened=None) -> dict:
         why_cut=":" if show_all else f":{WHY_LIMIT}",
         all_url="?" + urlencode({"vikt": weighting, "alla": "1"}),
         entry_urls=entry_urls,  # /f/d/ID/KIND/: an entry's hide/ and merge/ follow its id
+        moderation_log=moderation_log(discussion),
         projector=projector_choice(discussion, discussion.projector_view, counted),
     )
     return context
+
+
+LOG_LIMIT = 30
+
+
+def moderation_log(discussion) -> list[ModerationEvent]:
+    """The dashboard's log: the newest first, the last LOG_LIMIT (the exports have all)."""
+    return list(discussion.moderation_events.order_by("-created_at", "-pk")[:LOG_LIMIT])
 
 
 @login_required

@@ -6,6 +6,10 @@ phones' writes in flight and holds off new ones; discussions/locks.py), and bump
 the discussion's revision, which every phone and screen compares. A request the app
 will not carry out raises `Refused` with a message for people. The callers have
 already checked that the user may run this discussion.
+
+Moderation (hide, restore, merge, undo a merge) and changes to the groups are also
+written to the discussion's log (ModerationEvent) in the same transaction: `by` is
+the facilitator, `reason` what they typed, if anything.
 """
 
 import re
@@ -17,7 +21,17 @@ from django.utils.translation import gettext as _
 
 from discussions import timer
 from discussions.locks import lock_discussion
-from discussions.models import ENDORSEMENT_MODELS, Discussion, Group, ProjectorView
+from discussions.models import (
+    ENDORSEMENT_MODELS,
+    ENTRY_MODELS,
+    TEXT_MAX,
+    Discussion,
+    Group,
+    ModerationAction,
+    ModerationEvent,
+    Participant,
+    ProjectorView,
+)
 from discussions.refused import Refused
 
 MAX_TABLES = 60
@@ -133,28 +147,60 @@ def show_names(discussion_id: int, shown: bool) -> None:
 # --- Moderation ---------------------------------------------------------------------
 
 
-def set_hidden(model, discussion_id: int, entry_id: int, hidden: bool) -> None:
+def _kind(model) -> str:
+    return next(kind for kind, entry_model in ENTRY_MODELS.items() if entry_model is model)
+
+
+def _log(discussion_id: int, by, action: str, kind: str, **fields) -> ModerationEvent:
+    for name in ("text", "target_text", "reason"):
+        if name in fields:
+            fields[name] = (fields[name] or "")[:TEXT_MAX]
+    return ModerationEvent.objects.create(
+        discussion_id=discussion_id,
+        user=by if by is not None and by.is_authenticated else None,
+        username=by.get_username() if by is not None else "",
+        action=action,
+        kind=kind,
+        **fields,
+    )
+
+
+def set_hidden(
+    model, discussion_id: int, entry_id: int, hidden: bool, *, by=None, reason: str = ""
+) -> None:
     """Hide an entry from phones and results, or restore it; nothing is deleted."""
     with transaction.atomic():
         lock_discussion(discussion_id)
-        changed = (
-            model.objects.filter(pk=entry_id, discussion_id=discussion_id)
-            .exclude(hidden=hidden)
-            .update(hidden=hidden)
-        )
-        if changed:
-            Discussion.bump_revision(discussion_id)
-        elif not model.objects.filter(pk=entry_id, discussion_id=discussion_id).exists():
+        entry = model.objects.filter(pk=entry_id, discussion_id=discussion_id).first()
+        if entry is None:
             raise Refused(_("Inlägget finns inte längre."), 404)
+        # Pressing the same button twice (a retry) changes nothing and logs nothing.
+        if entry.hidden == hidden:
+            return
+        model.objects.filter(pk=entry_id).update(hidden=hidden)
+        action = ModerationAction.HIDE if hidden else ModerationAction.UNHIDE
+        _log(
+            discussion_id,
+            by,
+            action,
+            _kind(model),
+            object_id=entry_id,
+            text=entry.text,
+            reason=reason,
+        )
+        Discussion.bump_revision(discussion_id)
 
 
-def merge(model, discussion_id: int, source_id: int, target_id: int) -> None:
+def merge(
+    model, discussion_id: int, source_id: int, target_id: int, *, by=None, reason: str = ""
+) -> ModerationEvent:
     """Merge the duplicate `source` into `target`: its +1s move over, none counted twice.
 
     A participant who endorsed both keeps the one on the target; the other one is
     deleted, so every endorsement row still stands for one distinct person. Entries
     already merged into the source follow it to the target, so `merged_into` always
-    points at an entry that is shown (the phone follows it one step only).
+    points at an entry that is shown (the phone follows it one step only). The log
+    keeps what moved, so `unmerge` can put it back.
     """
     if source_id == target_id:
         raise Refused(_("Ett inlägg kan inte slås ihop med sig självt."))
@@ -178,12 +224,101 @@ def merge(model, discussion_id: int, source_id: int, target_id: int) -> None:
             raise Refused(_("Inlägget är redan sammanslaget med ett annat."), 409)
         if target.merged_into_id is not None or target.hidden:
             raise Refused(_("Välj ett inlägg som visas, inte ett dolt eller sammanslaget."), 409)
-        already = endorsement_model.objects.filter(entry=target).values("participant_id")
-        endorsement_model.objects.filter(entry=source, participant_id__in=already).delete()
+        on_target = set(
+            endorsement_model.objects.filter(entry=target).values_list("participant_id", flat=True)
+        )
+        moved, dropped = [], []
+        for participant_id, created_at in endorsement_model.objects.filter(
+            entry=source
+        ).values_list("participant_id", "created_at"):
+            if participant_id in on_target:
+                dropped.append([participant_id, created_at.isoformat()])
+            else:
+                moved.append(participant_id)
+        followers = list(model.objects.filter(merged_into=source).values_list("pk", flat=True))
+        endorsement_model.objects.filter(entry=source, participant_id__in=on_target).delete()
         endorsement_model.objects.filter(entry=source).update(entry=target)
         model.objects.filter(merged_into=source).update(merged_into=target)
         model.objects.filter(pk=source.pk).update(merged_into=target, updated_at=timezone.now())
+        event = _log(
+            discussion_id,
+            by,
+            ModerationAction.MERGE,
+            _kind(model),
+            object_id=source.pk,
+            text=source.text,
+            target_id=target.pk,
+            target_text=target.text,
+            reason=reason,
+            undo={
+                "moved": moved,
+                "dropped": dropped,
+                "followers": followers,
+                "updated_at": source.updated_at.isoformat(),
+            },
+        )
         Discussion.bump_revision(discussion_id)
+    return event
+
+
+def unmerge(discussion_id: int, event_id: int, *, by=None, reason: str = "") -> ModerationEvent:
+    """Undo the merge logged as `event_id`: the source is shown on its own again, with
+    exactly the +1s it had (those the merge moved go back; those it dropped because
+    the person had +1'd both are made again, as of when they were given), and the
+    entries that had been merged into it point at it again. +1s given to the target
+    since stay there. Refused once anything the merge did has changed since."""
+    with transaction.atomic():
+        lock_discussion(discussion_id)
+        event = ModerationEvent.objects.filter(
+            pk=event_id, discussion_id=discussion_id, action=ModerationAction.MERGE
+        ).first()
+        if event is None or event.kind not in ENTRY_MODELS:
+            raise Refused(_("Den sammanslagningen finns inte."), 404)
+        if event.undone_by_id is not None:
+            raise Refused(_("Sammanslagningen är redan ångrad."), 409)
+        model = ENTRY_MODELS[event.kind]
+        endorsement_model = ENDORSEMENT_MODELS[model]
+        source = model.objects.filter(pk=event.object_id, discussion_id=discussion_id).first()
+        target = model.objects.filter(pk=event.target_id, discussion_id=discussion_id).first()
+        if source is None or target is None:
+            raise Refused(_("Inlägget finns inte längre."), 404)
+        if source.merged_into_id != target.pk or target.merged_into_id is not None:
+            raise Refused(
+                _("Inläggen har slagits ihop vidare sedan dess: ångra den senare först."), 409
+            )
+        undo = event.undo
+        endorsement_model.objects.filter(entry=target, participant_id__in=undo["moved"]).update(
+            entry=source
+        )
+        dropped = dict(undo["dropped"])
+        still_here = set(Participant.objects.filter(pk__in=dropped).values_list("pk", flat=True))
+        endorsement_model.objects.bulk_create(
+            [endorsement_model(entry=source, participant_id=pk) for pk in still_here],
+            ignore_conflicts=True,
+        )
+        for pk in still_here:
+            # auto_now_add set "now" on create: put back when it was given.
+            endorsement_model.objects.filter(entry=source, participant_id=pk).update(
+                created_at=dropped[pk]
+            )
+        model.objects.filter(pk__in=undo["followers"], merged_into=target).update(
+            merged_into=source
+        )
+        model.objects.filter(pk=source.pk).update(merged_into=None, updated_at=undo["updated_at"])
+        undone = _log(
+            discussion_id,
+            by,
+            ModerationAction.UNMERGE,
+            event.kind,
+            object_id=source.pk,
+            text=source.text,
+            target_id=target.pk,
+            target_text=target.text,
+            reason=reason,
+        )
+        ModerationEvent.objects.filter(pk=event.pk).update(undone_by=undone)
+        Discussion.bump_revision(discussion_id)
+    return undone
 
 
 # --- Groups -------------------------------------------------------------------------
@@ -191,7 +326,7 @@ def merge(model, discussion_id: int, source_id: int, target_id: int) -> None:
 _TABLE_NAME = re.compile(r"^Bord (\d+)$")
 
 
-def create_tables(discussion: Discussion, count: int) -> list[Group]:
+def create_tables(discussion: Discussion, count: int, *, by=None) -> list[Group]:
     """Add `count` groups named Bord 1, Bord 2, … continuing after the highest one."""
     if not 1 <= count <= MAX_TABLES:
         raise Refused(_("Ange ett antal från 1 till %(max)d.") % {"max": MAX_TABLES})
@@ -214,22 +349,35 @@ def create_tables(discussion: Discussion, count: int) -> list[Group]:
             position += 1
             created.append(Group(discussion=discussion, name=name, position=position))
         Group.objects.bulk_create(created)
+        names = ", ".join(group.name for group in created)
+        _log(discussion.pk, by, ModerationAction.ADD_GROUPS, "group", text=names)
         Discussion.bump_revision(discussion.pk)
     return created
 
 
-def rename_group(group: Group, name: str) -> None:
+def rename_group(group: Group, name: str, *, by=None) -> None:
     with transaction.atomic():
         lock_discussion(group.discussion_id)
+        old = Group.objects.filter(pk=group.pk).values_list("name", flat=True).first()
         try:
             with transaction.atomic():
                 Group.objects.filter(pk=group.pk).update(name=name)
         except IntegrityError:
             raise Refused(_("Det finns redan en grupp med det namnet."), 409) from None
+        if old is not None and old != name:
+            _log(
+                group.discussion_id,
+                by,
+                ModerationAction.RENAME,
+                "group",
+                object_id=group.pk,
+                text=old,
+                target_text=name,
+            )
         Discussion.bump_revision(group.discussion_id)
 
 
-def delete_group(group: Group) -> None:
+def delete_group(group: Group, *, by=None) -> None:
     """Delete an empty group. One with people or entries in it stays (RESTRICT)."""
     if group.participants.exists():
         raise Refused(
@@ -240,8 +388,17 @@ def delete_group(group: Group) -> None:
     try:
         with transaction.atomic():
             lock_discussion(group.discussion_id)
-            revision = Group.objects.filter(pk=group.pk).values_list("revision", flat=True).first()
+            pk = group.pk
+            revision = Group.objects.filter(pk=pk).values_list("revision", flat=True).first()
             group.delete()
+            _log(
+                group.discussion_id,
+                by,
+                ModerationAction.DELETE_GROUP,
+                "group",
+                object_id=pk,
+                text=group.name,
+            )
             # The group's revision moves into the discussion's, so their sum (the
             # live revision a dashboard compares) never falls back to an old value.
             Discussion.bump_revision(group.discussion_id, by=1 + (revision or 0))

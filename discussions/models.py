@@ -536,3 +536,83 @@ class ReportSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.discussion} ({self.created_at:%Y-%m-%d})"
+
+
+class ModerationAction(models.TextChoices):
+    HIDE = "hide", _("dolde")
+    UNHIDE = "unhide", _("återställde")
+    MERGE = "merge", _("slog ihop")
+    UNMERGE = "unmerge", _("ångrade sammanslagningen av")
+    RENAME = "rename", _("bytte namn på gruppen")
+    ADD_GROUPS = "add_groups", _("lade till grupperna")
+    DELETE_GROUP = "delete_group", _("tog bort gruppen")
+
+
+class ModerationKind(models.TextChoices):
+    AREA = "area", _("saknat område")
+    ACTIVITY = "activity", _("aktivitetsförslag")
+    GROUP = "group", _("grupp")
+
+
+class ModerationEvent(models.Model):
+    """One thing a facilitator did to what others see: who, when, what, and why.
+
+    Entries are hidden and merged, never deleted, and so is this log: the dashboard
+    shows it newest first and every export carries it. A merge keeps in `undo` what
+    it changed (the +1s it moved or dropped, the entries that followed), so that it
+    can be undone exactly (discussions/facilitator_writes.unmerge).
+    """
+
+    Action = ModerationAction
+    Kind = ModerationKind
+
+    discussion = models.ForeignKey(
+        Discussion, on_delete=models.CASCADE, related_name="moderation_events"
+    )
+    # Who: the account, and its name as it was (kept if the account is deleted).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    username = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=20, choices=ModerationAction.choices)
+    kind = models.CharField(max_length=10, choices=ModerationKind.choices)
+    # The entry or group acted on (no foreign key: the log outlives what it names).
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # What it was: the entry's text or the group's name as it was then.
+    text = models.CharField(max_length=TEXT_MAX, blank=True)
+    # A merge's target (its id and text), a rename's new name.
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_text = models.CharField(max_length=TEXT_MAX, blank=True)
+    reason = models.CharField(_("anledning"), max_length=TEXT_MAX, blank=True)
+    undo = models.JSONField(default=dict, blank=True)
+    undone_by = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undoes"
+    )
+
+    class Meta:
+        verbose_name = _("modereringshändelse")
+        verbose_name_plural = _("modereringslogg")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["discussion", "-created_at"], name="discussions_moderation_newest"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=[action.value for action in ModerationAction]),
+                name="discussions_moderationevent_action_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[kind.value for kind in ModerationKind]),
+                name="discussions_moderationevent_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(undone_by__isnull=True) | Q(action="merge"),
+                name="discussions_moderationevent_only_merges_undone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.username} {self.action} {self.kind} {self.object_id}"

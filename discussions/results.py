@@ -182,6 +182,12 @@ class Table:
         """Whether the Kemeny order was counted (not beyond ranking.MAX_KEMENY_ITEMS)."""
         return bool(self.kemeny)
 
+    @cached_property
+    def tied_places(self) -> frozenset[int]:
+        """The places two or more recommendations share (equal points): marked as ties."""
+        counts = Counter(row.place for row in self.rows)
+        return frozenset(place for place, n in counts.items() if n > 1)
+
 
 def _ranges(spans: list[tuple[int, int]]) -> str:
     return ", ".join(f"{first}–{last}" for first, last in spans)
@@ -243,6 +249,11 @@ class Entry:
     merged_count: int = 0  # how many: len(merged), or what a frozen report counted
 
     @property
+    def absorbed(self) -> list["Entry"]:
+        """The duplicates merged into this one that the room may see (not hidden)."""
+        return [entry for entry in self.merged if not entry.hidden]
+
+    @property
     def tables(self) -> list[str]:
         """The tables that raised it: its own, then those of the duplicates merged into
         it (a hidden one's not), each once. A frozen report kept only its own."""
@@ -289,6 +300,26 @@ class Results:
 
     def table(self, group_id: int) -> Table | None:
         return next((t for t in self.tables if t.group_id == group_id), None)
+
+    # Participation as a report states it: only what happened, no empty tables.
+
+    @property
+    def tables_with_anyone(self) -> int:
+        """The tables someone joined (a room set up for six where four were used: 4)."""
+        return sum(1 for p in self.participation if p.joined)
+
+    @property
+    def tables_ranked(self) -> int:
+        """The tables with at least one ballot: the columns of the matrix that has any."""
+        return sum(1 for t in self.tables if t.ballots)
+
+    @property
+    def reasons_given(self) -> int:
+        return sum(len(reasons.answers) for reasons in self.reasons)
+
+    @property
+    def activities_shown(self) -> int:
+        return sum(len(group.entries) for group in self.activities)
 
 
 # --- The one way in -----------------------------------------------------------------
@@ -642,3 +673,90 @@ def _entries(model, discussion: Discussion, names: dict[int, str]) -> list[Entry
             )
         )
     return entries
+
+
+# --- Several workshops compared -----------------------------------------------------
+# Workshops that discussed the same list (a region each, say): each one's ranking of
+# all its discussions together, its agreement and its most +1'd missing areas, and a
+# combined ranking in which every workshop weighs the same (each ballot 1 / its
+# workshop's ballots), so a workshop of 12 counts as much as one of 80.
+
+TOP_AREAS = 3
+
+
+@dataclass(frozen=True)
+class WorkshopColumn:
+    workshop_id: int
+    title: str
+    date: object  # a date or None
+    place: str
+    table: Table  # all its discussions of the list; every participant weighs the same
+    top_areas: list[Entry]  # its most +1'd shown missing areas, at most TOP_AREAS
+    frozen: int  # its discussions left out: their data deleted, only the report kept
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    rec: Rec
+    place: int  # in the combined ranking
+    cells: list[Row | None]  # one per workshop; None for one without ballots
+
+
+@dataclass(frozen=True)
+class Comparison:
+    recs: list[Rec]
+    columns: list[WorkshopColumn]
+    combined: Table  # every workshop weighing the same
+    rows: list[ComparisonRow]  # in the combined order
+
+
+def compare(workshops, recommendation_set) -> Comparison:
+    """The workshops side by side on `recommendation_set`, counted from their
+    discussions of that list (results.of each, so a few queries a discussion)."""
+    recs = [
+        Rec(number, title)
+        for number, title in Recommendation.objects.filter(recommendation_set=recommendation_set)
+        .order_by("number")
+        .values_list("number", "title")
+    ]
+    numbers = [rec.number for rec in recs]
+    columns, tallies, weights = [], [], []
+    for workshop in workshops:
+        discussions = workshop.discussions.filter(recommendation_set=recommendation_set).order_by(
+            "created_at"
+        )
+        counted = [of(d) for d in discussions]
+        frozen = sum(1 for res in counted if res.frozen_at is not None)
+        own = [t.tally for res in counted for t in res.tables if t.ballots and t.tally]
+        summary = ranking.summarise_tallies(numbers, own)
+        participants = sum(res.room.participants for res in counted if res.frozen_at is None)
+        areas = sorted(
+            (entry for res in counted for entry in res.areas),
+            key=lambda entry: -entry.endorsements,
+        )
+        columns.append(
+            WorkshopColumn(
+                workshop.pk,
+                workshop.title,
+                workshop.date,
+                workshop.place,
+                table(recs, summary, None, workshop.title, participants),
+                areas[:TOP_AREAS],
+                frozen,
+            )
+        )
+        if summary.ballots:
+            tallies += own
+            weights += [Fraction(1, summary.ballots)] * len(own)
+    combined_summary = ranking.summarise_tallies(numbers, tallies, weights)
+    participants = sum(column.table.participants for column in columns)
+    combined = table(recs, combined_summary, None, "", participants)
+    rows = [
+        ComparisonRow(
+            row.rec,
+            row.place,
+            [c.table.row(row.rec.number) if c.table.ballots else None for c in columns],
+        )
+        for row in combined.rows
+    ]
+    return Comparison(recs, columns, combined, rows)

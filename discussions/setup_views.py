@@ -244,7 +244,7 @@ def groups_create(request, discussion_id):
     if not form.is_valid():
         return _groups_page(request, discussion, tables_form=form, status=400)
     try:
-        facilitator_writes.create_tables(discussion, form.cleaned_data["count"])
+        facilitator_writes.create_tables(discussion, form.cleaned_data["count"], by=request.user)
     except Refused as refused:
         return _groups_page(request, discussion, error=refused.message, status=refused.status)
     return HttpResponseRedirect(reverse("facilitator:groups", args=[discussion.pk]), status=303)
@@ -258,7 +258,7 @@ def group_rename(request, discussion_id, group_id):
     status = 400
     if form.is_valid():
         try:
-            facilitator_writes.rename_group(group, form.cleaned_data["name"])
+            facilitator_writes.rename_group(group, form.cleaned_data["name"], by=request.user)
         except Refused as refused:
             form.add_error("name", refused.message)
             status = refused.status
@@ -273,7 +273,7 @@ def group_rename(request, discussion_id, group_id):
 def group_delete(request, discussion_id, group_id):
     group = group_for_user(request, discussion_id, group_id)
     try:
-        facilitator_writes.delete_group(group)
+        facilitator_writes.delete_group(group, by=request.user)
     except Refused as refused:
         discussion = discussion_for_user(request, discussion_id)
         return _groups_page(request, discussion, error=refused.message, status=refused.status)

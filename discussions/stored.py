@@ -22,7 +22,7 @@ from discussions.results import (
     table,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Scores are exact fractions in ranking.py; files get them rounded to this many
 # decimals, plenty to tell two apart and short enough to read.
 DECIMALS = 4
@@ -63,6 +63,11 @@ def data(by_participant: Results, by_group: Results) -> dict:
     }
 
 
+def table_data(t: Table) -> dict:
+    """A ranking table as the JSON export writes it ($defs/ranking_table)."""
+    return _table(t)
+
+
 def _table(t: Table) -> dict:
     return {
         "ballots": t.ballots,
@@ -91,6 +96,8 @@ def _entry(e: Entry) -> dict:
         "text": e.text,
         "endorsements": e.endorsements,
         "merged": e.merged_count,
+        # What was merged into it, so a frozen report still names it.
+        "absorbed": [{"group": m.group_name, "text": m.text} for m in e.absorbed],
     }
 
 
@@ -158,17 +165,26 @@ def _read_table(recs, stored: dict, group_id, name, participants) -> Table:
 
 
 def _read_entry(kind: str, stored: dict, rec: Rec | None) -> Entry:
+    # Snapshots frozen before "absorbed" was kept have only the count.
+    absorbed = [_kept_entry(kind, m["text"], m["group"], rec) for m in stored.get("absorbed", [])]
+    entry = _kept_entry(kind, stored["text"], stored["group"], rec)
+    entry.endorsements = stored["endorsements"]
+    entry.merged = absorbed
+    entry.merged_count = stored["merged"]
+    return entry
+
+
+def _kept_entry(kind: str, text: str, group: str, rec: Rec | None) -> Entry:
     return Entry(
         kind=kind,
         pk=None,
-        text=stored["text"],
+        text=text,
         group_id=None,
-        group_name=stored["group"],
+        group_name=group,
         author_id=None,
-        endorsements=stored["endorsements"],
+        endorsements=0,
         hidden=False,
         merged_into_id=None,
         created_at=None,
         rec=rec,
-        merged_count=stored["merged"],
     )

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from discussions import timer
-from discussions.models import Group, Invitation, MissingArea, Participant
+from discussions import facilitator_writes, timer
+from discussions.models import Group, Invitation, MissingArea, Participant, Workshop
 from recommendations.models import RecommendationSet
 from tests.base import BaseTestCase
 
@@ -83,6 +83,11 @@ class AccessTableTests(BaseTestCase):
         cls.invitation = Invitation.objects.create(
             workshop=cls.workshop, invitee=cls.bob, invited_by=cls.alice
         )
+        # A second workshop of alice's on the same list, to compare with the first.
+        cls.second_workshop = Workshop.objects.create(
+            title="Gränssamarbete i Dalsland", recommendation_set=cls.rec_set
+        )
+        cls.second_workshop.members.add(cls.alice)
 
     def setUp(self):
         cache.clear()
@@ -97,6 +102,12 @@ class AccessTableTests(BaseTestCase):
         me = Participant.objects.get(discussion=self.discussion)
         self.my_area = MissingArea.objects.create(
             discussion=self.discussion, group=self.table1, author=me, text="Turism"
+        )
+        duplicate = MissingArea.objects.create(
+            discussion=self.discussion, group=self.table1, author=me, text="Turismen"
+        )
+        self.merge = facilitator_writes.merge(
+            MissingArea, self.discussion.pk, duplicate.pk, self.my_area.pk
         )
         self.rows = self.table()
 
@@ -190,6 +201,17 @@ class AccessTableTests(BaseTestCase):
             Row("facilitator:reveal", d, "post", {"reveal": "1"}, members_only(303)),
             Row("facilitator:entry_hide", area, "post", {"hidden": "1"}, members_only(303)),
             Row("facilitator:entry_merge", area, expect=members_only(200)),
+            Row(
+                "facilitator:merge_undo",
+                {**d, "event_id": self.merge.pk},
+                "post",
+                expect=members_only(303),
+            ),
+            Row(
+                "facilitator:compare",
+                query=f"w={self.workshop.pk}&w={self.second_workshop.pk}",
+                expect=members_only(200),
+            ),
             # A facilitator's own recommendation lists, and their password
             Row("sets:list", expect=members_only(200) | {"bob": 200, "charlie": 200}),
             Row("sets:create", expect=members_only(200) | {"bob": 200, "charlie": 200}),

@@ -36,8 +36,22 @@ from tests.base import BaseTestCase, add_participant
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent / "docs" / "export-schema.json").read_text("utf-8")
 )
-SHEETS = ["Sammanfattning", "Grupper", "Rangordningar", "Varför", "Saknade områden", "Aktiviteter"]
+SHEETS = [
+    "Sammanfattning",
+    "Enighet",
+    "Grupper",
+    "Rangordningar",
+    "Varför",
+    "Saknade områden",
+    "Aktiviteter",
+    "Dolda inlägg",
+    "Sammanslagna inlägg",
+    "Moderering",
+]
 CSV_FILES = {
+    "dolda.csv",
+    "sammanslagna.csv",
+    "moderering.csv",
     "sammanfattning.csv",
     "enighet.csv",
     "grupper.csv",
@@ -147,10 +161,16 @@ class XlsxTests(ExportCase):
     def setUp(self):
         self.book = read_xlsx(export.build_xlsx(self.workshop))
 
-    def test_sheets_headers_frozen_panes_widths(self):
+    def test_sheets_headers_frozen_panes_filters_widths(self):
         self.assertEqual(self.book.sheetnames, SHEETS)
         for sheet in self.book.worksheets:
             self.assertEqual(sheet.freeze_panes, "A2", sheet.title)
+            # One table a sheet: the filter covers the header and every row below it,
+            # and no row in between is blank.
+            last_column = openpyxl.utils.get_column_letter(sheet.max_column)
+            self.assertEqual(sheet.auto_filter.ref, f"A1:{last_column}{sheet.max_row}")
+            for row in sheet.iter_rows(min_row=2, values_only=True):
+                self.assertTrue(any(value not in (None, "") for value in row), sheet.title)
             header = next(sheet.iter_rows(min_row=1, max_row=1))
             self.assertTrue(all(cell.font.bold for cell in header), sheet.title)
             self.assertTrue(all(cell.value for cell in header), sheet.title)
@@ -166,8 +186,13 @@ class XlsxTests(ExportCase):
         counts = self.db_counts()
         self.assertEqual(len(rows_of(self.book["Rangordningar"])) - 1, counts["rankings"])
         self.assertEqual(len(rows_of(self.book["Varför"])) - 1, counts["whys"])
-        self.assertEqual(len(rows_of(self.book["Saknade områden"])) - 1, counts["areas"])
-        self.assertEqual(len(rows_of(self.book["Aktiviteter"])) - 1, counts["activities"])
+        # Shown, hidden and merged entries on their own sheets, every one once:
+        # areas 2 shown + 1 hidden + 1 merged, activities 2 shown + 1 hidden.
+        self.assertEqual(len(rows_of(self.book["Saknade områden"])) - 1, 2)
+        self.assertEqual(len(rows_of(self.book["Aktiviteter"])) - 1, 2)
+        self.assertEqual(len(rows_of(self.book["Dolda inlägg"])) - 1, 2)
+        self.assertEqual(len(rows_of(self.book["Sammanslagna inlägg"])) - 1, 1)
+        self.assertEqual(counts["areas"] + counts["activities"], 2 + 2 + 2 + 1)
         # Grupper: "Alla grupper" and one row per group.
         self.assertEqual(len(rows_of(self.book["Grupper"])) - 1, 1 + 2)
 
@@ -188,64 +213,119 @@ class XlsxTests(ExportCase):
     def test_summary_matches_ranking_summarise(self):
         summary = self.expected([*TABLE1, *TABLE2])
         rows = rows_of(self.book["Sammanfattning"])
-        header, body = rows[0], rows[1 : 1 + len(self.recs)]
-        self.assertEqual(header[:4], ["Diskussion", "Plats", "Nr", "Rekommendation"])
-        self.assertEqual(header[7:], ["Kemeny-plats", "Schulze-plats"])
+        header, body = rows[0], rows[1:]
+        self.assertEqual(len(body), len(self.recs))
+        self.assertEqual(header[:5], ["Diskussion", "Plats", "Delad plats", "Nr", "Rekommendation"])
+        self.assertEqual(header[8:], ["Kemeny-plats", "Schulze-plats"])
         for got, (want, want_place) in zip(body, listed(summary), strict=True):
-            _, place, number, title, borda, mean, firsts, kemeny, schulze = got
+            _, place, tied, number, title, borda, mean, firsts, kemeny, schulze = got
             self.assertEqual(place, want_place)
+            shared = sum(1 for _r, p in listed(summary) if p == want_place) > 1
+            self.assertEqual(tied, "Ja" if shared else None)
             self.assertEqual(schulze, want.schulze_position)
             self.assertEqual(number, number_of(want.item, self.recs))
             self.assertEqual(title, self.rec[number].title)
             self.assertIsInstance(borda, int | float)
-            self.assertAlmostEqual(borda, float(want.borda), places=3)
-            self.assertAlmostEqual(mean, float(want.mean_rank), places=3)
-            self.assertAlmostEqual(firsts, float(want.first_places), places=3)
+            # Exact values (a number format rounds them on screen).
+            self.assertAlmostEqual(borda, float(want.borda), places=9)
+            self.assertAlmostEqual(mean, float(want.mean_rank), places=9)
+            self.assertAlmostEqual(firsts, float(want.first_places), places=9)
             self.assertEqual(kemeny, want.kemeny_position)
-        # Below a blank row: agreement per group, Kendall's W as a number.
-        agreement = rows[2 + len(self.recs) :]
-        self.assertEqual(agreement[0][:2], ["Diskussion", "Grupp"])
-        by_name = {row[1]: row for row in agreement[1:]}
-        self.assertAlmostEqual(by_name["Alla grupper"][4], summary.w, places=3)
+
+    def test_agreement_sheet(self):
+        summary = self.expected([*TABLE1, *TABLE2])
+        rows = rows_of(self.book["Enighet"])
+        self.assertEqual(rows[0][:2], ["Diskussion", "Grupp"])
+        by_name = {row[1]: row for row in rows[1:]}
+        self.assertEqual(set(by_name), {"Alla grupper", "Bord 1", "Bord 2"})
+        self.assertAlmostEqual(by_name["Alla grupper"][4], summary.w, places=9)
         w1 = self.expected(TABLE1).w
-        self.assertAlmostEqual(by_name["Bord 1"][4], w1, places=3)
+        self.assertAlmostEqual(by_name["Bord 1"][4], w1, places=9)
         self.assertEqual(by_name["Bord 2"][3], 2)  # the empty ballot is no ballot
+
+    def test_shown_numbers_are_rounded_by_a_number_format(self):
+        sheet = self.book["Sammanfattning"]
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row[5:8]:  # Borda, Medelplats, Förstaplatser
+                if isinstance(cell.value, float):
+                    self.assertEqual(cell.number_format, "0.0", cell.coordinate)
+        mean_places = [row[6] for row in sheet.iter_rows(min_row=2) if row[6].value]
+        self.assertTrue(any(not float(c.value).is_integer() for c in mean_places))
+        for name in ("Enighet", "Grupper"):
+            cells = [row[4] for row in self.book[name].iter_rows(min_row=2)]
+            floats = [cell for cell in cells if isinstance(cell.value, float)]
+            self.assertTrue(floats, name)
+            self.assertTrue(all(cell.number_format == "0.00" for cell in floats), name)
 
     def test_groups_sheet_places_each_recommendation_per_group(self):
         rows = rows_of(self.book["Grupper"])
         header = rows[0]
-        self.assertEqual(header[5:], [f"Rek. {n}" for n in range(1, 9)])
+        self.assertEqual(header[5:], [f"Plats för rek. {n}" for n in range(1, 9)])
         table2 = next(row for row in rows if row[1] == "Bord 2")
         want = self.expected(TABLE2)
         for item, place in listed(want):
             number = number_of(item.item, self.recs)
             self.assertEqual(table2[4 + number], place)
 
-    def test_entries_are_flagged_hidden_and_merged(self):
-        areas = {row[0]: row for row in rows_of(self.book["Saknade områden"])[1:]}
+    def test_hidden_and_merged_entries_on_sheets_of_their_own(self):
+        rows = rows_of(self.book["Saknade områden"])
         self.assertEqual(
-            rows_of(self.book["Saknade områden"])[0],
+            rows[0],
+            ["Id", "Diskussion", "Grupp", "Deltagare", "Text", "Antal +1", "Antal sammanslagna"],
+        )
+        areas = {row[0]: row for row in rows[1:]}
+        self.assertEqual(set(areas), {self.area.pk, self.formula_area.pk})
+        self.assertEqual(areas[self.area.pk][4:], ["Kultur och idrott", 3, 1])
+        activities = {row[0]: row for row in rows_of(self.book["Aktiviteter"])[1:]}
+        self.assertEqual(set(activities), {self.activity.pk, self.phone_activity.pk})
+        self.assertEqual(activities[self.activity.pk][7:], [2, 0])
+
+        hidden = rows_of(self.book["Dolda inlägg"])
+        self.assertEqual(
+            hidden[0],
             [
                 "Id",
+                "Typ",
                 "Diskussion",
                 "Grupp",
                 "Deltagare",
+                "Nr",
+                "Rekommendation",
                 "Text",
                 "Antal +1",
-                "Dold",
-                "Sammanslagen med",
             ],
         )
-        self.assertEqual(areas[self.area.pk][4:], ["Kultur och idrott", 3, False, None])
-        self.assertEqual(areas[self.hidden_area.pk][4:7], [HIDDEN_AREA, 0, True])
-        self.assertEqual(areas[self.merged_area.pk][7], self.area.pk)
-        activities = {row[0]: row for row in rows_of(self.book["Aktiviteter"])[1:]}
-        hidden = activities[self.hidden_activity.pk]
+        by_id = {row[0]: row for row in hidden[1:]}
         self.assertEqual(
-            hidden[3:],
-            [self.people[4].public_id, 5, self.rec[5].title, HIDDEN_ACTIVITY, 0, True, None],
+            by_id[self.hidden_area.pk][1:],
+            [
+                "Saknat område",
+                "Gruppdiskussion",
+                "Bord 1",
+                self.people[1].public_id,
+                None,
+                None,
+                HIDDEN_AREA,
+                0,
+            ],
         )
-        self.assertEqual(activities[self.activity.pk][7], 2)
+        self.assertEqual(
+            by_id[self.hidden_activity.pk][1:],
+            [
+                "Aktivitet",
+                "Gruppdiskussion",
+                "Bord 2",
+                self.people[4].public_id,
+                5,
+                self.rec[5].title,
+                HIDDEN_ACTIVITY,
+                0,
+            ],
+        )
+        merged = rows_of(self.book["Sammanslagna inlägg"])
+        self.assertEqual(merged[0][-2:], ["Sammanslagen med (id)", "Sammanslagen med (text)"])
+        self.assertEqual(merged[1][0], self.merged_area.pk)
+        self.assertEqual(merged[1][7:], ["Kultur", self.area.pk, "Kultur och idrott"])
 
     def test_formulas_are_neutralised_and_stored_as_text(self):
         whys = {row[2]: row[5] for row in rows_of(self.book["Varför"])[1:]}
@@ -308,13 +388,14 @@ class XlsxTests(ExportCase):
 # --- CSV ----------------------------------------------------------------------------
 
 
-def read_csv_zip(content: bytes) -> dict[str, list[list[str]]]:
+def read_csv_zip(content: bytes, delimiter: str = ",") -> dict[str, list[list[str]]]:
     tables = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         for name in archive.namelist():
             raw = archive.read(name)
             assert raw.startswith(b"\xef\xbb\xbf"), f"{name} has no BOM"
-            tables[name] = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+            text = io.StringIO(raw.decode("utf-8-sig"), newline="")
+            tables[name] = list(csv.reader(text, delimiter=delimiter))
     return tables
 
 
@@ -327,8 +408,11 @@ class CsvTests(ExportCase):
         counts = self.db_counts()
         self.assertEqual(len(self.tables["rangordningar.csv"]) - 1, counts["rankings"])
         self.assertEqual(len(self.tables["varfor.csv"]) - 1, counts["whys"])
-        self.assertEqual(len(self.tables["saknade-omraden.csv"]) - 1, counts["areas"])
-        self.assertEqual(len(self.tables["aktiviteter.csv"]) - 1, counts["activities"])
+        every_entry = sum(
+            len(self.tables[name]) - 1
+            for name in ("saknade-omraden.csv", "aktiviteter.csv", "dolda.csv", "sammanslagna.csv")
+        )
+        self.assertEqual(every_entry, counts["areas"] + counts["activities"])
         self.assertEqual(len(self.tables["sammanfattning.csv"]) - 1, len(self.recs))
         self.assertEqual(self.tables["varfor.csv"][0][-1], "Varför")
 
@@ -346,10 +430,10 @@ class CsvTests(ExportCase):
             self.tables["sammanfattning.csv"][1:], listed(summary), strict=True
         ):
             self.assertEqual(int(got[1]), place)
-            self.assertEqual(int(got[8]), want.schulze_position)
-            self.assertEqual(int(got[2]), number_of(want.item, self.recs))
-            self.assertAlmostEqual(float(got[4]), float(want.borda), places=3)
-            self.assertAlmostEqual(float(got[5]), float(want.mean_rank), places=3)
+            self.assertEqual(int(got[9]), want.schulze_position)
+            self.assertEqual(int(got[3]), number_of(want.item, self.recs))
+            self.assertAlmostEqual(float(got[5]), float(want.borda), places=3)
+            self.assertAlmostEqual(float(got[6]), float(want.mean_rank), places=3)
 
     def test_formulas_neutralised(self):
         for name, rows in self.tables.items():
@@ -360,11 +444,14 @@ class CsvTests(ExportCase):
         for formula in FORMULAS:
             self.assertIn("'" + formula, whys)
 
-    def test_hidden_flagged_and_names_only_when_asked(self):
-        areas = {int(row[0]): row for row in self.tables["saknade-omraden.csv"][1:]}
-        self.assertEqual(areas[self.hidden_area.pk][6], "1")
-        self.assertEqual(areas[self.area.pk][6], "0")
-        self.assertEqual(areas[self.merged_area.pk][7], str(self.area.pk))
+    def test_hidden_and_merged_apart_and_names_only_when_asked(self):
+        areas = {int(row[0]) for row in self.tables["saknade-omraden.csv"][1:]}
+        self.assertEqual(areas, {self.area.pk, self.formula_area.pk})
+        hidden = {int(row[0]) for row in self.tables["dolda.csv"][1:]}
+        self.assertEqual(hidden, {self.hidden_area.pk, self.hidden_activity.pk})
+        (merged,) = self.tables["sammanslagna.csv"][1:]
+        self.assertEqual(merged[0], str(self.merged_area.pk))
+        self.assertEqual(merged[-2:], [str(self.area.pk), "Kultur och idrott"])
         flat = {v for rows in self.tables.values() for row in rows for v in row}
         self.assertNotIn("Åsa Ödegård", flat)
         named = read_csv_zip(export.build_csv_zip(self.workshop, include_names=True))
@@ -372,6 +459,51 @@ class CsvTests(ExportCase):
         names = {row[3] for row in named["varfor.csv"][1:]}
         self.assertIn("Åsa Ödegård", names)
         self.assertIn("Bjørn Ærø", names)
+
+
+class NordicCsvTests(ExportCase):
+    """The variant Swedish and Norwegian Excel opens into columns: ; and decimal commas."""
+
+    def setUp(self):
+        self.raw = export.build(self.workshop, "csv-nordic")
+        self.tables = read_csv_zip(self.raw, delimiter=";")
+
+    def test_same_files_with_semicolons_bom_and_crlf(self):
+        self.assertEqual(set(self.tables), CSV_FILES)
+        with zipfile.ZipFile(io.BytesIO(self.raw)) as archive:
+            head = archive.read("sammanfattning.csv").decode("utf-8-sig").split("\r\n")[0]
+        self.assertEqual(head.split(";")[:3], ["Diskussion", "Plats", "Delad plats"])
+        standard = read_csv_zip(export.build_csv_zip(self.workshop))
+        for name, rows in self.tables.items():
+            self.assertEqual(len(rows), len(standard[name]), name)
+            self.assertEqual(rows[0], standard[name][0], name)
+
+    def test_decimal_commas_and_exact_text(self):
+        summary = self.expected([*TABLE1, *TABLE2])
+        rows = self.tables["sammanfattning.csv"][1:]
+        for got, (want, place) in zip(rows, listed(summary), strict=True):
+            self.assertEqual(int(got[1]), place)
+            for column, value in ((5, want.borda), (6, want.mean_rank), (7, want.first_places)):
+                self.assertNotIn(".", got[column])
+                self.assertAlmostEqual(float(got[column].replace(",", ".")), float(value), 3)
+        self.assertTrue(any("," in row[6] for row in rows))  # a mean place with decimals
+        agreement = {row[1]: row for row in self.tables["enighet.csv"][1:]}
+        self.assertAlmostEqual(
+            float(agreement["Alla grupper"][4].replace(",", ".")), summary.w, places=3
+        )
+        whys = {row[2]: row[-1] for row in self.tables["varfor.csv"][1:]}
+        self.assertEqual(whys[self.people[0].public_id], NORDIC)  # its comma is text
+        for formula in FORMULAS:
+            self.assertIn("'" + formula, whys.values())
+
+    def test_a_semicolon_in_a_text_stays_in_its_cell(self):
+        Participant.objects.filter(pk=self.people[5].pk).update(why="Buss; tåg; färja")
+        Group.bump_revision(self.table2.pk)
+        tables = read_csv_zip(export.build(self.workshop, "csv-nordic"), delimiter=";")
+        whys = {row[2]: row for row in tables["varfor.csv"][1:]}
+        row = whys[self.people[5].public_id]
+        self.assertEqual(len(row), len(tables["varfor.csv"][0]))
+        self.assertEqual(row[-1], "Buss; tåg; färja")
 
 
 # --- JSON ---------------------------------------------------------------------------
@@ -387,7 +519,7 @@ class JsonTests(ExportCase):
         jsonschema.validate(self.doc, SCHEMA, cls=jsonschema.Draft202012Validator)
         named = export.build_json(self.workshop, include_names=True)
         jsonschema.validate(named, SCHEMA, cls=jsonschema.Draft202012Validator)
-        self.assertEqual(self.doc["schema_version"], 1)
+        self.assertEqual(self.doc["schema_version"], 2)
 
     def test_the_schema_catches_drift(self):
         # The test above means something only if the schema rejects what it should.
@@ -530,9 +662,9 @@ class BoundedQueriesTests(BaseTestCase):
         builders = [export.build_xlsx, export.build_csv_zip, export.build_json]
         for build in builders:
             self.assertEqual(self.queries(build, small), self.queries(build, large))
-        # Each of the two discussions' results in eight (results.of), and the list of
-        # discussions: whatever the crowd.
-        self.assertEqual(self.queries(export.build_xlsx, large), 1 + 2 * 8)
+        # Each of the two discussions' results in eight (results.of), the list of
+        # discussions and the moderation log: whatever the crowd.
+        self.assertEqual(self.queries(export.build_xlsx, large), 2 + 2 * 8)
 
 
 class EdgeCaseTests(BaseTestCase):
@@ -578,4 +710,4 @@ class EdgeCaseTests(BaseTestCase):
         self.assertEqual(rows[0]["recommendation"], 17)
         self.assertTrue(all(row["kemeny_position"] is None for row in rows))
         book = read_xlsx(export.build_xlsx(workshop))
-        self.assertEqual(rows_of(book["Grupper"])[0][-1], "Rek. 17")
+        self.assertEqual(rows_of(book["Grupper"])[0][-1], "Plats för rek. 17")

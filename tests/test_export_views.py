@@ -70,7 +70,7 @@ class PageAndDownloadTests(ExportCase):
     def test_export_page_offers_every_format_and_the_names_box(self):
         response = self.client.get(reverse("export:page", args=[self.workshop.pk]))
         content = response.content.decode()
-        for value in ("xlsx", "csv", "json"):
+        for value in ("xlsx", "csv", "csv-nordic", "json"):
             self.assertIn(f'name="format" value="{value}"', content)
         self.assertIn('type="checkbox" name="namn" value="1"', content)
         self.assertNotIn(" checked", content)  # anonymous by default
@@ -100,6 +100,16 @@ class PageAndDownloadTests(ExportCase):
         doc = json.loads(self.client.get(self.download, {"format": "json"}).content)
         self.assertNotIn("name", doc["discussions"][0]["participants"][0])
 
+    def test_nordic_csv_download(self):
+        response = self.client.get(self.download, {"format": "csv-nordic"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/zip")
+        self.assertIn("-semikolon.zip", response["Content-Disposition"])
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            raw = archive.read("enighet.csv")
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
+        self.assertEqual(raw.decode("utf-8-sig").splitlines()[0].count(";"), 4)
+
     def test_csv_and_json_downloads(self):
         response = self.client.get(self.download, {"format": "csv"})
         self.assertEqual(response["Content-Type"], "application/zip")
@@ -108,7 +118,7 @@ class PageAndDownloadTests(ExportCase):
             self.assertIn("rangordningar.csv", archive.namelist())
         response = self.client.get(self.download, {"format": "json"})
         self.assertEqual(response["Content-Type"], "application/json")
-        self.assertEqual(json.loads(response.content)["schema_version"], 1)
+        self.assertEqual(json.loads(response.content)["schema_version"], 2)
 
     def test_bad_format_is_400_with_a_message(self):
         for params in ({}, {"format": "pdf"}, {"format": "x" * 5000}):
@@ -156,8 +166,12 @@ class ReportTests(ExportCase):
         content = self.client.get(self.url).content.decode()
         self.assertNotIn(HIDDEN_AREA, content)
         self.assertNotIn(HIDDEN_ACTIVITY, content)
-        self.assertNotIn('<span class="r-text">Kultur</span>', content)  # merged into another
-        self.assertIn("1 liknande sammanslaget", content)
+        # The merged duplicate is named under the entry it went into, not listed alone.
+        self.assertEqual(content.count("”Kultur”"), 1)
+        self.assertNotIn('<span class="r-text">Kultur <', content)
+        absorbed = content.index("Sammanslaget med:")
+        self.assertLess(content.index("Kultur och idrott"), absorbed)
+        self.assertLess(absorbed, content.index("”Kultur”"))
 
     def test_most_endorsed_first(self):
         content = self.client.get(self.url).content.decode()
@@ -173,6 +187,82 @@ class ReportTests(ExportCase):
         self.assertNotIn("style=", content)
         self.assertNotIn("<style", content)
         self.assertNotIn("<script>", content)
+
+    def test_participation_is_counted_honestly(self):
+        # Six people at two of four tables; five ranked (one ballot empty); five wrote
+        # why; two areas and two activities shown (hidden and merged ones are not).
+        Group.objects.create(discussion=self.discussion, name="Bord 3", position=3)
+        Group.objects.create(discussion=self.discussion, name="Bord 4", position=4)
+        text = " ".join(self.client.get(self.url).content.decode().split())
+        self.assertIn(
+            "6 deltagare vid 2 av 4 bord · 5 rangordnade · 5 motiveringar · "
+            "2 saknade områden · 2 aktivitetsförslag",
+            text,
+        )
+        self.assertNotIn("i 4 grupper", text)
+
+    def test_title_date_and_place(self):
+        Workshop.objects.filter(pk=self.workshop.pk).update(date="2026-05-12")
+        facilitator_writes.run_timer(self.discussion.pk, "start")
+        response = self.client.get(self.url)
+        self.assertContains(response, "12 maj 2026")
+        self.assertContains(response, "Karlstad")
+        self.assertContains(response, '<h2 class="r-discussion-title">Gruppdiskussion</h2>')
+        self.assertContains(response, "Startade ")
+
+    def test_the_tables_compared(self):
+        # Bord 1 puts 3 first (7 + 7 + 6 points), Bord 2 puts 5 first (7 + 7).
+        content = self.client.get(self.url).content.decode()
+        matrix = content[content.index("Grupperna jämförda") :].split("</table>")[0]
+        head = matrix.split("</thead>")[0]
+        self.assertLess(head.index(">Bord 1<"), head.index(">Bord 2<"))
+        rows = matrix.split("<tr>")[2:]
+        self.assertEqual(len(rows), 8)
+        by_number = {}
+        for row in rows:
+            number = int(row.split("Rek. ")[1].split("<")[0])
+            by_number[number] = [cell.split("<")[0] for cell in row.split('<td class="r-num">')[1:]]
+        self.assertEqual(by_number[3][0], "1")
+        self.assertEqual(by_number[5][1], "1")
+
+    def test_no_zero_badges(self):
+        # "+46 telefonlinje" has no +1: its badge is left out, not "+0".
+        content = self.client.get(self.url).content.decode()
+        self.assertIn("+46 telefonlinje", content)
+        self.assertNotIn("</span>+0</span>", content)
+        self.assertIn("</span>+3</span>", content)  # Kultur och idrott
+
+    def test_shared_places_are_marked(self):
+        # Two full ballots with 1 and 2 swapped: 7 + 6 = 13 points each, tied first;
+        # 3 gets 5 + 5 = 10, 4 gets 8, ... no other tie. The room's table and Bord 3's
+        # each mark two rows.
+        workshop = Workshop.objects.create(title="Lika", recommendation_set=self.rec_set)
+        workshop.members.add(self.alice)
+        discussion = Discussion.objects.create(
+            workshop=workshop, title="Runda", recommendation_set=self.rec_set, join_code="LIKA01"
+        )
+        table = Group.objects.create(discussion=discussion, name="Bord 3", position=1)
+        add_participant(discussion, table, (1, 2, 3, 4, 5, 6, 7, 8))
+        add_participant(discussion, table, (2, 1, 3, 4, 5, 6, 7, 8))
+        content = self.client.get(reverse("export:report", args=[workshop.pk])).content.decode()
+        self.assertEqual(content.count('class="r-tie"'), 4)
+        self.assertEqual(content.count("= delad plats: lika många poäng."), 2)
+        self.assertEqual(content.count('<td class="r-num r-pos">1<abbr'), 4)
+        self.assertIn('<td class="r-num r-pos">3</td>', content)
+        self.assertNotIn("Grupperna jämförda", content)  # one table: nothing to compare
+
+    def test_a_frozen_report_still_names_what_was_merged(self):
+        facilitator_writes.run_timer(self.discussion.pk, "start")
+        facilitator_writes.run_timer(self.discussion.pk, "end")
+        from discussions import deletion, results
+
+        deletion.delete_participant_data(self.workshop)
+        results.clear()
+        content = self.client.get(self.url).content.decode()
+        self.assertIn("Deltagarnas svar raderades", content)
+        self.assertIn("Sammanslaget med:", content)
+        self.assertIn("”Kultur”", content)
+        self.assertIn("vid 2 av 2 bord", " ".join(content.split()))
 
     def test_group_weighting(self):
         response = self.client.get(self.url, {"vikt": "grupp"})
@@ -206,6 +296,12 @@ class ExportCommandTests(ExportCase):
             self.run_command(str(self.workshop.pk), "--output", csv_zip)
             with zipfile.ZipFile(csv_zip) as archive:
                 self.assertIn("varfor.csv", archive.namelist())
+                self.assertIn(b",", archive.read("sammanfattning.csv").splitlines()[0])
+            nordic = Path(folder) / "nordic.zip"
+            self.run_command(str(self.workshop.pk), "--format", "csv-nordic", "--output", nordic)
+            with zipfile.ZipFile(nordic) as archive:
+                head = archive.read("sammanfattning.csv").decode("utf-8-sig").splitlines()[0]
+            self.assertEqual(head.split(";")[:2], ["Diskussion", "Plats"])
             plain = Path(folder) / "plain.json"
             named = Path(folder) / "named.json"
             self.run_command(str(self.workshop.pk), "--format", "json", "--output", plain)
@@ -214,11 +310,11 @@ class ExportCommandTests(ExportCase):
             )
             self.assertNotIn("Åsa Ödegård", plain.read_text("utf-8"))
             self.assertIn("Åsa Ödegård", named.read_text("utf-8"))
-            self.assertEqual(json.loads(plain.read_text("utf-8"))["schema_version"], 1)
+            self.assertEqual(json.loads(plain.read_text("utf-8"))["schema_version"], 2)
             # Nothing half-written left beside the files.
             self.assertEqual(
                 sorted(p.name for p in Path(folder).iterdir()),
-                ["named.json", "out.xlsx", "out.zip", "plain.json"],
+                ["named.json", "nordic.zip", "out.xlsx", "out.zip", "plain.json"],
             )
 
     def test_bad_input_is_a_command_error(self):
@@ -252,6 +348,11 @@ class EmptyReportTests(ExportCase):
 
     def test_a_group_without_ballots_in_a_report_with_some(self):
         self.client.force_login(self.alice)
-        Group.objects.create(discussion=self.discussion, name="Bord 3", position=3)
+        table3 = Group.objects.create(discussion=self.discussion, name="Bord 3", position=3)
+        Group.objects.create(discussion=self.discussion, name="Bord 4", position=4)
+        add_participant(self.discussion, table3, ())
         response = self.client.get(reverse("export:report", args=[self.workshop.pk]))
         self.assertContains(response, "Ingen i gruppen rangordnade.")
+        # A table nobody sat at is no part of the record.
+        self.assertContains(response, "Bord 3")
+        self.assertNotContains(response, "Bord 4")

@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from discussions import timer
+from discussions import facilitator_writes, timer
 from discussions.facilitator_writes import TIMER_ACTIONS
 from discussions.models import (
     DEFAULT_QUESTION_ACTIVITIES,
@@ -208,6 +208,13 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             add_activity(me, "Pendeltåg", cls.recs[0], endorsers=[you]),
             add_activity(you, "Gemensam statistik", cls.recs[1]),
         ]
+        # A merge in the log, for undoing.
+        cls.merge_event = facilitator_writes.merge(
+            MissingArea,
+            d.pk,
+            add_area(me, "Cyklar", endorsers=[you]).pk,
+            add_area(you, "Cykelvägar", endorsers=[me]).pk,
+        )
         cls.later = Discussion.objects.create(
             workshop=cls.workshop, title="Eftermiddag", recommendation_set=cls.rec_set
         )
@@ -316,6 +323,18 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "facilitator:entry_merge": Spec(
                 "controls", BOTH, {"into": ids(entries)}, {"into": self.areas[1].pk}
             ),
+            "facilitator:merge_undo": Spec(
+                "controls", POST, {"reason": typed(TITLE_MAX), **back}, {"reason": "Fel"}
+            ),
+            "facilitator:compare": Spec(
+                "export",
+                GET,
+                {
+                    "w": ids([self.workshop.pk, self.other_workshop.pk]),
+                    "format": choice(["xlsx", "json", "csv"]),
+                },
+                {"w": self.workshop.pk},
+            ),
             "facilitator:dashboard": Spec(
                 "screens", GET, {**vikt, "alla": choice(["1", "0"]), **poll}
             ),
@@ -348,7 +367,10 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "export:download": Spec(
                 "export",
                 GET,
-                {"format": choice(["xlsx", "csv", "json"]), "namn": choice(["1", "0"])},
+                {
+                    "format": choice(["xlsx", "csv", "csv-nordic", "json"]),
+                    "namn": choice(["1", "0"]),
+                },
             ),
             "export:report": Spec("export", GET, vikt),
             "export:delete_participants": Spec("export", BOTH, confirm, {"title": title}),
@@ -376,6 +398,7 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "kind": st.sampled_from(["area", "activity"]),
             "action": st.sampled_from([*TIMER_ACTIONS, "start", "end"]),
             "invitation_id": st.just(self.alices_invitation.pk),
+            "event_id": st.just(self.merge_event.pk),
         }
         values = {}
         for name, strategy in valid.items():
@@ -394,6 +417,7 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "kind": "area",
             "action": "pause",
             "invitation_id": self.alices_invitation.pk,
+            "event_id": self.merge_event.pk,
         }
 
     def valid_url(self, name) -> str:

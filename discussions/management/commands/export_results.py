@@ -2,6 +2,7 @@
 
     python manage.py export_results 12 --format xlsx --output varmland.xlsx
     python manage.py export_results 12 --format json --output - > varmland.json
+    python manage.py export_results 12 --format csv-nordic --output varmland-excel.zip
 
 The same files as the download buttons on the workshop's export page
 (discussions/export.py); display names only with --names.
@@ -21,7 +22,7 @@ SUFFIXES = {".xlsx": "xlsx", ".zip": "csv", ".json": "json"}
 
 
 class Command(BaseCommand):
-    help = "Export a workshop's results as XLSX, CSV (a ZIP) or JSON."
+    help = "Export a workshop's results as XLSX, CSV (a ZIP, standard or Nordic) or JSON."
 
     def add_arguments(self, parser):
         parser.add_argument("workshop", type=int, help="The workshop's id.")
@@ -29,7 +30,11 @@ class Command(BaseCommand):
             "--format",
             dest="kind",
             choices=sorted(export.FORMATS),
-            help="xlsx, csv (a ZIP of CSV files) or json; by default from the output's suffix.",
+            help=(
+                "xlsx, csv (a ZIP of CSV files), csv-nordic (the same with semicolons and"
+                " decimal commas, for Swedish and Norwegian Excel) or json; by default from"
+                " the output's suffix."
+            ),
         )
         parser.add_argument(
             "--output", required=True, help="The file to write, or - for standard output."

@@ -97,6 +97,7 @@ class ReportSnapshotAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["workshop", "invitee", "invited_by", "created_at"]
 
+
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(admin.ModelAdmin):
     """The log is a record: read here, never written (undo a merge on the dashboard).

@@ -275,7 +275,8 @@ class NumbersTests(BaseTestCase):
         html = self.page("export:report", self.workshop.pk)
         room = html.split('<table class="r-table">')[1].split("</table>")[0]
         rows = re.findall(
-            r'<td class="r-num r-pos">(\d+)</td>\s*<th scope="row" class="r-rec">'
+            r'<td class="r-num r-pos">(\d+)(?:<abbr[^>]*>=</abbr>)?</td>'
+            r'\s*<th scope="row" class="r-rec">'
             r'<span class="rec-label">Rek\. (\d+)</span>.*?'
             r'<span class="r-bar-value">([^<]*)</span>',
             room,

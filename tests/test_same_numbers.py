@@ -126,7 +126,8 @@ class SameNumbersTests(BaseTestCase):
         html = self.page("export:report", self.workshop.pk)
         tables = html.split('<table class="r-table">')[1:]
         row = (
-            r'<td class="r-num r-pos">(\d+)</td>\s*<th scope="row" class="r-rec">'
+            r'<td class="r-num r-pos">(\d+)(?:<abbr[^>]*>=</abbr>)?</td>'
+            r'\s*<th scope="row" class="r-rec">'
             r'<span class="rec-label">Rek\. (\d+)</span>.*?<span class="r-bar-value">([^<]*)</span>'
         )
         room = {
@@ -146,10 +147,11 @@ class SameNumbersTests(BaseTestCase):
 
     def xlsx(self):
         book = openpyxl.load_workbook(io.BytesIO(export.build_xlsx(self.workshop)))
-        rows = list(book["Sammanfattning"].iter_rows(values_only=True))
-        blank = rows.index((None,) * len(rows[0]))  # the summary, then the agreement
-        agreement = [r for r in rows[blank + 2 :] if r[1] in ("Bord 1", "Bord 2")]
-        return rows[1:blank], agreement
+        summary = list(book["Sammanfattning"].iter_rows(values_only=True))[1:]
+        agreement = [
+            r for r in book["Enighet"].iter_rows(values_only=True) if r[1] in ("Bord 1", "Bord 2")
+        ]
+        return summary, agreement
 
     def csv(self):
         with zipfile.ZipFile(io.BytesIO(export.build_csv_zip(self.workshop))) as archive:
@@ -183,7 +185,7 @@ class SameNumbersTests(BaseTestCase):
 
         # Every file: the same numbers, as a screen shows them.
         json_rows = {row["recommendation"]: row for row in doc["overall"]["rows"]}
-        for _title, place, number, _rec, borda, mean, firsts, kemeny, schulze in xlsx:
+        for _title, place, _shared, number, _rec, borda, mean, firsts, kemeny, schulze in xlsx:
             on_screen = dashboard[number]
             self.assertEqual(
                 (str(place), shown(borda, -1), shown(mean, 1), shown(firsts, -1)),
@@ -198,7 +200,8 @@ class SameNumbersTests(BaseTestCase):
             self.assertEqual(row["kemeny_position"], kemeny)
             self.assertEqual(row["schulze_position"], schulze)
         self.assertEqual(
-            [row[1:9] for row in csv_rows], [[str(value) for value in row[1:9]] for row in xlsx]
+            [row[1:10] for row in csv_rows],
+            [["" if value is None else str(value) for value in row[1:10]] for row in xlsx],
         )
 
         # A table: its points on the phone at it, in the report, in the JSON.

@@ -169,6 +169,7 @@ class AccessTableTests(BaseTestCase):
             Row("facilitator:projector_reasons_live", d, expect=members_only(200)),
             Row("facilitator:projector_show", d, "post", {"view": "areas"}, members_only(303)),
             Row("facilitator:projector_names", d, "post", {"names": "1"}, members_only(303)),
+            Row("facilitator:end_confirm", d, expect=members_only(200), query="next=projector"),
             Row("facilitator:timer", {**d, "action": "pause"}, "post", expect=members_only(303)),
             Row("facilitator:reveal", d, "post", {"reveal": "1"}, members_only(303)),
             Row("facilitator:entry_hide", area, "post", {"hidden": "1"}, members_only(303)),

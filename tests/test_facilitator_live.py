@@ -238,10 +238,33 @@ class ProjectorTests(LiveTestCase):
         response = self.client.get(reverse("facilitator:projector", args=[self.d]))
         for key in ["space", "1", "5", "e", "r"]:
             self.assertContains(response, f'data-shortcut="{key}"')
-        self.assertContains(response, "hx-confirm=")
+        # "End now" asks first: in a dialog on the page, or on a page without JavaScript.
+        self.assertContains(response, 'data-confirm="end-dialog"')
+        self.assertContains(response, '<dialog id="end-dialog"')
+        self.assertNotContains(response, "hx-confirm=")
         self.assertNotContains(response, " style=")
         self.assertNotContains(response, "hx-on")
         self.assertNotRegex(response.content.decode(), r"<script(?![^>]*\bsrc=)")
+
+    def test_the_dashboard_has_no_single_key_shortcuts(self):
+        # WCAG 2.1.4: the keys only where they are announced, on the projector.
+        response = self.client.get(reverse("facilitator:dashboard", args=[self.d]))
+        self.assertNotContains(response, "data-shortcut=")
+        self.assertNotContains(response, "<kbd>")
+        self.assertContains(response, 'id="timer-toggle"')
+
+    def test_the_end_asks_on_a_page_of_its_own_without_javascript(self):
+        url = reverse("facilitator:end_confirm", args=[self.d])
+        response = self.client.get(url, {"next": "projector"})
+        end = reverse("facilitator:timer", args=[self.d, "end"])
+        self.assertContains(response, f'action="{end}"')
+        self.assertContains(response, 'name="next" value="projector"')
+        self.assertContains(response, f'href="{reverse("facilitator:projector", args=[self.d])}"')
+        # Nothing has ended yet; an odd "next" goes back to the dashboard.
+        self.assertIsNone(Discussion.objects.get(pk=self.d).ended_at)
+        response = self.client.get(url, {"next": "//evil.example"})
+        self.assertContains(response, 'name="next" value="dashboard"')
+        self.assertEqual(self.client.post(url).status_code, 405)
 
     def test_group_names_are_escaped(self):
         Group.objects.filter(pk=self.table1.pk).update(name='<img src=x onerror="alert(1)">')

@@ -107,6 +107,7 @@ class AccessTableTests(BaseTestCase):
             Row("home", expect=public),
             Row("join_code", {"code": "VARM26"}, expect={**public, ME_ONLY: 302}),
             Row("healthz", expect=public),
+            Row("accessibility", expect=public),
             Row("recommendations:list", expect=public),
             Row("recommendations:set", {"slug": self.rec_set.slug}, expect=public),
             Row("login", expect=public),

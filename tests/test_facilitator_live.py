@@ -4,6 +4,7 @@ import html
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 from django.template.defaultfilters import floatformat
@@ -252,6 +253,15 @@ class ProjectorTests(LiveTestCase):
         self.assertNotContains(response, "data-shortcut=")
         self.assertNotContains(response, "<kbd>")
         self.assertContains(response, 'id="timer-toggle"')
+
+    def test_the_workshops_texts_carry_their_language_on_other_pages(self):
+        # WCAG 3.1.2: a Norwegian page reads the Swedish title as Swedish.
+        self.client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "nb"})
+        title = html.escape(self.discussion.title)
+        for name in ("dashboard", "projector"):
+            response = self.client.get(reverse(f"facilitator:{name}", args=[self.d]))
+            self.assertContains(response, '<html lang="nb"')
+            self.assertRegex(response.content.decode(), rf'<h1[^>]* lang="sv">{re.escape(title)}<')
 
     def test_the_end_asks_on_a_page_of_its_own_without_javascript(self):
         url = reverse("facilitator:end_confirm", args=[self.d])

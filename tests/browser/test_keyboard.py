@@ -177,7 +177,10 @@ def test_the_projector_keys_only_where_announced_and_they_can_be_turned_off(
     expect(page.locator("#end-dialog")).to_be_hidden()
     assert state(site)[1] is False
 
-    # Turned off with the switch: no key acts, here or after a reload.
+    # Turned off with the switch (beside the views, under "Visa"): no key acts, here
+    # or after a reload.
+    tab_to(page, "#pj-views > summary")
+    page.keyboard.press("Enter")
     tab_to(page, "#shortcuts-toggle")
     page.keyboard.press("Space")
     expect(page.locator("#shortcuts-toggle")).not_to_be_checked()
@@ -194,6 +197,7 @@ def test_the_projector_keys_only_where_announced_and_they_can_be_turned_off(
     assert page.url == f"{base}/f/d/{d}/projector/"
     assert state(site)[0] == duration + 360
     # And on again.
+    page.locator("#pj-views > summary").click()
     page.locator("#shortcuts-toggle").check()
     page.keyboard.press("Escape")
     left = int(box.get_attribute("data-seconds-left"))

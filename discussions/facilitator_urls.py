@@ -83,6 +83,7 @@ urlpatterns = [
     ),
     path("d/<id:discussion_id>/projector/show/", plenary_views.show, name="projector_show"),
     path("d/<id:discussion_id>/projector/names/", plenary_views.names, name="projector_names"),
+    path("d/<id:discussion_id>/end/", views.end_confirm, name="end_confirm"),
     path("d/<id:discussion_id>/timer/<str:action>/", views.timer_control, name="timer"),
     path("d/<id:discussion_id>/reveal/", views.reveal, name="reveal"),
     path("d/<id:discussion_id>/<str:kind>/<id:pk>/hide/", views.entry_hide, name="entry_hide"),

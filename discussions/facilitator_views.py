@@ -132,6 +132,23 @@ def timer_control(request, discussion_id, action):
 
 
 @login_required
+@require_GET
+def end_confirm(request, discussion_id):
+    """Before "End now": this page without JavaScript (with it, a dialog on the
+    page itself, facilitator/_end_dialog.html). Its form posts to timer_control."""
+    discussion = discussion_for_user(request, discussion_id)
+    name = request.GET.get("next")
+    if name not in BACK:
+        name = "dashboard"
+    context = {
+        "discussion": discussion,
+        "next": name,
+        "back": reverse(BACK[name], args=[discussion.pk]),
+    }
+    return render(request, "facilitator/end_confirm.html", context)
+
+
+@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def reveal(request, discussion_id):

@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from gransforum import views
+from gransforum import statement, views
 
 urlpatterns = [
     path("", include("discussions.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("tillganglighet/", statement.accessibility, name="accessibility"),
     # set_language: the chooser at the foot of every page; the choice is kept in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     path("rekommendationer/", include("recommendations.urls")),

@@ -4,6 +4,7 @@ import html
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 from django.template.defaultfilters import floatformat
@@ -238,10 +239,42 @@ class ProjectorTests(LiveTestCase):
         response = self.client.get(reverse("facilitator:projector", args=[self.d]))
         for key in ["space", "1", "5", "e", "r"]:
             self.assertContains(response, f'data-shortcut="{key}"')
-        self.assertContains(response, "hx-confirm=")
+        # "End now" asks first: in a dialog on the page, or on a page without JavaScript.
+        self.assertContains(response, 'data-confirm="end-dialog"')
+        self.assertContains(response, '<dialog id="end-dialog"')
+        self.assertNotContains(response, "hx-confirm=")
         self.assertNotContains(response, " style=")
         self.assertNotContains(response, "hx-on")
         self.assertNotRegex(response.content.decode(), r"<script(?![^>]*\bsrc=)")
+
+    def test_the_dashboard_has_no_single_key_shortcuts(self):
+        # WCAG 2.1.4: the keys only where they are announced, on the projector.
+        response = self.client.get(reverse("facilitator:dashboard", args=[self.d]))
+        self.assertNotContains(response, "data-shortcut=")
+        self.assertNotContains(response, "<kbd>")
+        self.assertContains(response, 'id="timer-toggle"')
+
+    def test_the_workshops_texts_carry_their_language_on_other_pages(self):
+        # WCAG 3.1.2: a Norwegian page reads the Swedish title as Swedish.
+        self.client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "nb"})
+        title = html.escape(self.discussion.title)
+        for name in ("dashboard", "projector"):
+            response = self.client.get(reverse(f"facilitator:{name}", args=[self.d]))
+            self.assertContains(response, '<html lang="nb"')
+            self.assertRegex(response.content.decode(), rf'<h1[^>]* lang="sv">{re.escape(title)}<')
+
+    def test_the_end_asks_on_a_page_of_its_own_without_javascript(self):
+        url = reverse("facilitator:end_confirm", args=[self.d])
+        response = self.client.get(url, {"next": "projector"})
+        end = reverse("facilitator:timer", args=[self.d, "end"])
+        self.assertContains(response, f'action="{end}"')
+        self.assertContains(response, 'name="next" value="projector"')
+        self.assertContains(response, f'href="{reverse("facilitator:projector", args=[self.d])}"')
+        # Nothing has ended yet; an odd "next" goes back to the dashboard.
+        self.assertIsNone(Discussion.objects.get(pk=self.d).ended_at)
+        response = self.client.get(url, {"next": "//evil.example"})
+        self.assertContains(response, 'name="next" value="dashboard"')
+        self.assertEqual(self.client.post(url).status_code, 405)
 
     def test_group_names_are_escaped(self):
         Group.objects.filter(pk=self.table1.pk).update(name='<img src=x onerror="alert(1)">')

@@ -313,6 +313,7 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
                 "groups", POST, {"name": typed(NAME_MAX)}, {"name": "Fönsterbordet"}
             ),
             "facilitator:group_delete": Spec("groups", POST, back),
+            "facilitator:end_confirm": Spec("controls", GET, back),
             "facilitator:timer": Spec("controls", POST, back),
             "facilitator:reveal": Spec(
                 "controls", POST, {"reveal": choice(["0", "1"]), **back}, {"reveal": "1"}

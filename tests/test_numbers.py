@@ -256,7 +256,7 @@ class NumbersTests(BaseTestCase):
         matrix = matrix[: matrix.index("</tbody>")]
         rows = re.findall(
             r'<td class="f-num">(\d+)</td>\s*<th scope="row" class="f-rec-cell">'
-            r'<span class="rec-label">Rek\. (\d+)</span>[^<]*</th>\s*'
+            r'<span class="rec-label">Rek\. (\d+)</span> <span lang="sv">[^<]*</span></th>\s*'
             r'<td class="f-num f-place[^"]*"[^>]*>(\d+)</td><td class="f-num f-place[^"]*"[^>]*>'
             r"(\d+)</td>",
             matrix,

@@ -366,8 +366,10 @@ class TranslatedPagesTests(BaseTestCase):
         words += [d.question_rank, d.question_missing, d.question_activities]
         words += [self.rec_set.name, self.rec_set.source, str(self.rec_set)]
         for rec in self.recs:
-            # Whole, and cut short as the phone's list of recommendations shows them.
-            words += [rec.title, Truncator(rec.title).chars(60), *rec.bullet_list]
+            # Whole, and cut short as the phone's list of recommendations shows them, and
+            # its buttons' names ("Flytta ‘…’ upp till plats 2").
+            words += [rec.title, Truncator(rec.title).chars(60), Truncator(rec.title).chars(40)]
+            words += rec.bullet_list
         for code, name in settings.LANGUAGES:
             words += [name, get_language_info(code)["name_local"]]
         return sorted((w for w in words if w), key=len, reverse=True)

@@ -51,6 +51,20 @@
     if (el.dataset.state === "ended" || (el.dataset.state === "running" && seconds === 0)) {
       closeForms();
     }
+    sayState(el.dataset.state === "running" && seconds === 0 ? "ended" : el.dataset.state);
+  }
+
+  /* A change of the clock (paused, going again, out of time) is said once, in the
+     live region that stays on the page: the poll replaces #status, and a region
+     that has just arrived is not always read. Never the seconds. */
+  var heardState = null;
+  function sayState(state) {
+    var region = document.getElementById("announce");
+    if (heardState !== null && state !== heardState && region) {
+      var text = message(state === "running" ? "resumed" : LABELS[state]);
+      if (text) region.textContent = text;
+    }
+    heardState = state;
   }
 
   function tick() {
@@ -221,7 +235,10 @@
     var before = focusBefore;
     focusBefore = null;
     if (!before) return;
-    if (document.activeElement && document.activeElement !== document.body) return;
+    if (document.activeElement && document.activeElement !== document.body) {
+      keepInView(); // htmx kept it (the same id): still, keep it on the screen
+      return;
+    }
     var part = document.getElementById(before.part);
     if (!part) return;
     var kind = before.id.split("-")[0];
@@ -244,11 +261,23 @@
     candidates.push(part.querySelector("textarea, input:not([type=hidden]), select, button, a[href]"));
     for (var i = 0; i < candidates.length; i++) {
       if (candidates[i]) {
-        candidates[i].focus();
-        return;
+        candidates[i].focus({ preventScroll: true });
+        break;
       }
     }
+    keepInView();
   });
+
+  /* The focused control stays on the screen after a redraw (a moved card, an
+     added entry's form): scrolled only as far as needed, clear of the sticky
+     header and bar (scroll-padding in app.css; WCAG 2.4.11). */
+  function keepInView() {
+    var active = document.activeElement;
+    if (!active || active === document.body || !active.scrollIntoView) return;
+    var card = active.closest(".ballot-item, .rec-card");
+    if (card) card.scrollIntoView({ block: "nearest" });
+    active.scrollIntoView({ block: "nearest" });
+  }
 
   /* --- When a save does not reach the server -------------------------------- */
 

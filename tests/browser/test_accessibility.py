@@ -191,8 +191,6 @@ def test_the_facilitator_runs_the_clock_with_the_keyboard(live_server, phone, si
     base = live_server.url
     d = site.discussion.pk
     page = phone(viewport=PROJECTOR)
-    # "End now" asks first; the facilitator says yes.
-    page.on("dialog", lambda dialog: dialog.accept())
     log_in(page, base)
     page.goto(f"{base}/f/d/{d}/projector/")
     box = page.locator(".f-timer")
@@ -217,12 +215,18 @@ def test_the_facilitator_runs_the_clock_with_the_keyboard(live_server, phone, si
     page.keyboard.press("Enter")
     expect(box).to_have_attribute("data-seconds-left", re.compile(r"^1[6-7]\d\d$"))
     assert duration() == before + 420
+    # A focused control keeps its keys; Escape gives them back to the page.
+    page.keyboard.press("Escape")
 
     page.keyboard.press("r")
     page.wait_for_url(f"{base}/f/d/{d}/projector/results/")
     page.keyboard.press("t")
     page.wait_for_url(f"{base}/f/d/{d}/projector/")
+    # "End now" asks first, in a dialog; the facilitator says yes.
     page.keyboard.press("e")
+    expect(page.locator("#end-dialog-cancel")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
     expect(box).to_have_attribute("data-state", "ended")
     assert Discussion.objects.get(pk=d).ended_at is not None
 

@@ -183,7 +183,7 @@ def test_the_whole_phone_flow_without_javascript(live_server, phone, discussion)
         page.locator(f'button.rec-card-button:has-text("{TITLES[number]}")').click()
         page.wait_for_load_state()
     # Move 1 up: a plain form post of the whole resulting ballot.
-    page.locator('button[aria-label="Flytta rekommendation 1 upp"]').click()
+    page.locator("#up-1").click()
     next_step(page, "why/")
     page.fill("#why-text", "Utan JavaScript")
     page.click("text=Spara motiveringen")

@@ -141,10 +141,12 @@ def test_writes_on_one_server_are_read_on_the_other(room, servers):
     )
     assert status == 200
 
-    # B shows what was written on A ...
+    # B shows what was written on A: the ballot on the ranking's page, the area on
+    # the missing areas' page ...
     status, _h, text = phone.request(b, "GET", f"/d/{d}/")
+    assert re.search(r'class="ballot-title"><span class="rec-label">Rek\. 3</span>', text)
+    status, _h, text = phone.request(b, "GET", f"/d/{d}/area/")
     assert "Fjällturism över gränsen" in text
-    assert re.search(r'class="ballot-title"><span class="rec-number">3\.</span>', text)
     # ... at the revision A left, so both answer a poll with it "nothing new" (204).
     poll = html.unescape(POLL_RE.search(text).group(1))
     for server in (a, b):

@@ -71,6 +71,13 @@ class PhoneLanguageTests(BaseTestCase):
     def get(self, url, accept_language):
         return self.client.get(url, HTTP_ACCEPT_LANGUAGE=accept_language)
 
+    def test_the_join_page_marks_the_workshops_own_texts_with_their_language(self):
+        """WCAG 3.1.2: on a bokmål page the Swedish workshop and discussion titles say so."""
+        page = self.get("/j/VARM26/", "nb-NO").content.decode()
+        self.assertIn('<html lang="nb">', page)
+        self.assertIn(f'<h1 lang="sv">{self.discussion.title}</h1>', page)
+        self.assertIn(f'lang="sv">{self.workshop.title}</p>', page)
+
     def test_the_home_page_in_the_phones_language(self):
         for header, lang in [("nb-NO", "nb"), ("nn-NO", "nb"), ("no", "nb"), ("en-GB", "en")]:
             with self.subTest(header=header):
@@ -114,7 +121,7 @@ class PhoneLanguageTests(BaseTestCase):
         html = response.content.decode()
         main = html[html.index("<main") :]
         # The switch comes first in the page's content, before the question.
-        self.assertLess(main.index('class="language-switch"'), main.index("<h1>"))
+        self.assertLess(main.index('class="language-switch"'), main.index("<h1"))
         self.assertIn('name="language" value="sv" lang="sv"', main)
         self.assertIn('value="nb" lang="nb" class="secondary small" aria-pressed="true"', main)
         self.assertIn('value="sv" lang="sv" class="secondary small" aria-pressed="false"', main)

@@ -11,6 +11,10 @@ Spreadsheet safety: a spreadsheet runs a cell that starts with = + - or @ as a f
 (and some strip a leading tab or carriage return first), so such text gets an
 apostrophe in front, OWASP's advice for CSV injection, and is always stored as text.
 Characters XML cannot hold are dropped from XLSX cells instead of failing the export.
+
+Past 400 lines, with a reason: every file format (XLSX, CSV, the CSV for Nordic
+Excel, JSON, and the comparison of several workshops) is laid out from the same
+Table definitions here, so that a column is named and rounded once for all of them.
 """
 
 import csv

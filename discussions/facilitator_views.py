@@ -13,6 +13,11 @@ chosen one (`_follow`). The clock and the
 facilitator's own changes are drawn at once; the participants' answers once they
 are counted, one poll later, and in a big hall after a wait of a few seconds
 (discussions/hall.py). Every number comes from results.of().
+
+Past 400 lines, with a reason: the dashboard, the projector and their controls
+share that live-region machinery (`_change`, `_live_context`, `_follow`), which the
+plenary's views (plenary_views.py) import too. Splitting the projector's views off
+into a module of their own is the next clean-up, once nothing else moves here.
 """
 
 import difflib

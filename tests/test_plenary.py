@@ -165,7 +165,7 @@ class ActivitiesTests(PlenaryTestCase):
         numbers = []
         for response in pages:
             numbers += re.findall(
-                r'<span class="rec-number">(\d+)\.</span>', response.content.decode()
+                r'<span class="rec-label">Rek\. (\d+)</span>', response.content.decode()
             )
         return [int(n) for n in numbers]
 

@@ -215,7 +215,10 @@ def test_the_facilitator_runs_the_clock_with_the_keyboard(live_server, phone, si
     page.keyboard.press("Enter")
     expect(box).to_have_attribute("data-seconds-left", re.compile(r"^1[6-7]\d\d$"))
     assert duration() == before + 420
-    # A focused control keeps its keys; Escape gives them back to the page.
+    # The redraw gives the focus back to the button pressed (facilitator.js, after
+    # htmx has settled); only then does Escape give the keys back to the page.
+    settled(page)
+    expect(page.locator("form[data-shortcut='1'] button")).to_be_focused()
     page.keyboard.press("Escape")
 
     page.keyboard.press("r")

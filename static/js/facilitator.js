@@ -211,7 +211,6 @@
       if (Object.prototype.hasOwnProperty.call(openDetails, d.id)) d.open = openDetails[d.id];
     });
     readCountdowns();
-    keepFocus();
     announceClock();
     showShortcutSwitch();
   });
@@ -238,6 +237,13 @@
       index: anchor ? Array.prototype.indexOf.call(anchor.querySelectorAll(FOCUSABLE), active) : -1,
       controls: !!active.closest(".f-controls"),
     };
+  });
+
+  // Right after the swap, not at the settle: the settle comes 20 ms later, or much
+  // later on a busy laptop, and a key pressed in between (Escape leaving the
+  // control) must not be undone by it.
+  document.addEventListener("htmx:afterSwap", function () {
+    keepFocus();
   });
 
   function keepFocus() {

@@ -137,6 +137,36 @@ def test_a_redraw_nobody_here_caused_leaves_the_focus_alone(live_server, phone, 
     expect(summary).to_be_focused()
 
 
+def test_escape_during_a_slow_redraw_is_not_undone(live_server, phone, site):
+    """A redraw that settles after the facilitator pressed Escape leaves the page's
+    focus alone: the next key is a shortcut, not swallowed by the button the focus
+    was on before. htmx settles 20 ms after the swap; on a busy laptop later."""
+    base = live_server.url
+    d = site.discussion.pk
+    page = phone(viewport=PROJECTOR)
+    log_in(page, base)
+    page.goto(f"{base}/f/d/{d}/projector/")
+    box = page.locator(".f-timer")
+    page.keyboard.press("Space")
+    expect(box).to_have_attribute("data-state", "running")
+    settled(page)
+    # A slow machine, made slow on purpose: the settle comes 1.5 s after the swap.
+    page.evaluate("() => { htmx.config.defaultSettleDelay = 1500; }")
+    tab_to(page, "#timer-extend1")
+    left = int(box.get_attribute("data-seconds-left"))
+    page.keyboard.press("Enter")
+    expect(box).to_have_attribute("data-seconds-left", re.compile(r"^\d+$"))
+    page.wait_for_function(
+        f"() => +document.querySelector('.f-timer').dataset.secondsLeft > {left + 30}"
+    )
+    expect(page.locator(".htmx-settling").first).to_be_attached()  # swapped, not settled
+    page.keyboard.press("Escape")
+    settled(page)
+    assert page.evaluate("() => document.activeElement === document.body")
+    page.keyboard.press("r")
+    expect(page).to_have_url(f"{base}/f/d/{d}/projector/results/")
+
+
 def test_the_projector_keys_only_where_announced_and_they_can_be_turned_off(
     live_server, phone, site
 ):

@@ -62,10 +62,10 @@ class ReceiptTests(PhoneTestCase):
     def test_nothing_of_it_before_the_reveal(self):
         page = self.client.get(self.url("results/")).content.decode()
         self.assertNotIn('class="receipt"', page)
-        self.assertNotIn("Ditt förstaval", page)
+        self.assertNotIn("Ditt förstahandsval", page)
         self.assertNotIn("Facilitatorn slog ihop", page)
         self.reveal()
-        self.assertIn("Ditt förstaval", self.receipt_part())
+        self.assertIn("Ditt förstahandsval", self.receipt_part())
 
     def test_the_numbers(self):
         self.reveal()
@@ -109,17 +109,18 @@ class ReceiptTests(PhoneTestCase):
         part = self.receipt_part()
         title = self.recs[2].title
         label = '<span class="rec-label">Rek. 3</span>'
-        self.assertIn(f'Ditt förstaval: {label} <span lang="sv">{title}', part)
+        self.assertIn(f'Ditt förstahandsval: {label} <span lang="sv">{title}', part)
         self.assertIn("Er grupp satte det på delad plats 4 av 8.", part)
         self.assertIn("Alla grupper tillsammans satte det på plats 5 av 8.", part)
         self.assertIn("Alla gruppers förstaval är Rek. 1. Du satte det på plats 2.", part)
-        # The three columns, my first choice's row first: mine, my table's (shared), the room's.
-        rows = part[part.index("<tbody>") :]
-        first_row = rows[rows.index("<tr") : rows.index("</tr>")]
-        self.assertIn("receipt-mine-first", first_row)
+        # The three columns, my first choice's group first: mine, my table's (shared),
+        # the room's.
+        first = part[part.index("<tbody") : part.index("</tbody>")]
+        self.assertIn('class="receipt-mine-first"', first)
+        self.assertIn(title, first)
+        first_row = first[first.index("<td>") :]
         self.assertEqual(
-            [cell.split("<")[0] for cell in first_row.split('<td class="receipt-num">')[1:]],
-            ["1", "4", "5"],
+            [cell.split("<")[0] for cell in first_row.split("<td>")[1:]], ["1", "4", "5"]
         )
         self.assertIn('title="delad plats">=</abbr>', first_row)
         self.assertIn("= betyder delad plats", part)
@@ -182,7 +183,7 @@ class ReceiptTests(PhoneTestCase):
         def measure():
             with CaptureQueriesContext(connection) as queries:
                 page = self.client.get(self.url("results/"))
-            self.assertContains(page, "Ditt förstaval")
+            self.assertContains(page, "Ditt förstahandsval")
             return len(queries)
 
         few = measure()

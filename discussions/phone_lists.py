@@ -1,6 +1,8 @@
 """The lists of missing areas and activities on a phone: its table's entries, and
 its own from a table it left, each with its +1s and whether this phone gave one.
-Hidden entries and those merged into another are not shown.
+Hidden entries and those merged into another are not shown, except to their author:
+the author's own stay in the list with what became of them (hidden by the
+facilitator, or merged into which one), so nothing they wrote silently vanishes.
 
 A phone redraws both lists on every poll that finds its table changed and after
 each of its own writes: some 40,000 lists of fifty to a hundred rows in the
@@ -42,12 +44,17 @@ class Item:
     endorsed: bool  # by this phone
     mine: bool
     rec_number: int | None  # an activity's recommendation
+    # Only ever set on the author's own (see the module's docstring): "hidden" by the
+    # facilitator (or merged into one hidden since), or "merged" into `into`'s text.
+    status: str = ""
+    into: str = ""
 
     @property
     def drawn_as(self) -> str:
         """Everything its row's drawing depends on, for the row's cache key."""
-        flags = f"{self.endorsed:d}{self.mine:d}"
-        return f"{self.pk}/{self.endorsements}/{flags}/{self.rec_number}/{self.text}"
+        flags = f"{self.endorsed:d}{self.mine:d}{self.status}"
+        into = f"/{len(self.into)}/{self.into}" if self.status else ""
+        return f"{self.pk}/{self.endorsements}/{flags}/{self.rec_number}/{self.text}{into}"
 
 
 def rows(discussion_id: int, group_id: int, participant_id: int, model, *, open: bool):
@@ -89,9 +96,25 @@ def entries(discussion_id: int, group_id: int, participant_id: int, model) -> li
         )
         rows = cursor.fetchall()
     return [
-        Item(pk, text, n, bool(endorsed), author_id == participant_id, rec_number)
-        for pk, text, author_id, n, endorsed, rec_number in rows
+        Item(
+            pk,
+            text,
+            n,
+            bool(endorsed),
+            author_id == participant_id,
+            rec_number,
+            _status(hidden, into_id, into_hidden),
+            into or "",
+        )
+        for pk, text, author_id, n, endorsed, rec_number, hidden, into_id, into, into_hidden in rows
     ]
+
+
+def _status(hidden, into_id, into_hidden) -> str:
+    """As results.receipt says it: an entry merged into one hidden since is hidden."""
+    if hidden or (into_id is not None and into_hidden):
+        return "hidden"
+    return "merged" if into_id is not None else ""
 
 
 @functools.cache
@@ -108,10 +131,11 @@ def _sql(model) -> str:
         f" (SELECT COUNT(*) FROM {endorsement} x WHERE x.entry_id = e.id),"
         f" EXISTS (SELECT 1 FROM {endorsement} y"
         f"  WHERE y.entry_id = e.id AND y.participant_id = %(participant)s),"
-        f" {rec_number}"
+        f" {rec_number}, e.hidden, m.id, m.text, m.hidden"
         f" FROM {entry} e {join}"
+        f" LEFT JOIN {entry} m ON m.id = e.merged_into_id"
         f" WHERE e.discussion_id = %(discussion)s"
-        f" AND (e.group_id = %(group)s OR e.author_id = %(participant)s)"
-        f" AND e.hidden = %(false)s AND e.merged_into_id IS NULL"
+        f" AND (e.author_id = %(participant)s OR (e.group_id = %(group)s"
+        f"  AND e.hidden = %(false)s AND e.merged_into_id IS NULL))"
         f" ORDER BY e.created_at, e.id"
     )

@@ -144,6 +144,8 @@ def _page_context(
         revealed = SimpleLazyObject(lambda: results.of(discussion))
         context["room"] = SimpleLazyObject(lambda: revealed.room)
         context["my_table"] = SimpleLazyObject(lambda: revealed.table(participant.group_id))
+        if step == "results":  # the participant's own places and entries, read off them
+            context["receipt"] = SimpleLazyObject(lambda: results.receipt(revealed, participant.pk))
     if (only is None and step in ("rank", "done")) or only == "ranking":
         context.update(_ranking_context(participant, recs))
     if step == "why" or only == "why":

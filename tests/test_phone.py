@@ -355,6 +355,10 @@ class EntryTests(PhoneTestCase):
         add_area(neighbour, "Dolt", hidden=True)
         add_area(neighbour, "Dubblett", merged_into=theirs)
         add_activity(neighbour, "Aktivitet", self.recs[2], endorsers=[elsewhere])
+        # The author's own hidden and merged ones: shown to the author alone, with
+        # what became of them.
+        add_area(me, "Mitt dolda", hidden=True)
+        add_area(me, "Min dubblett", merged_into=theirs)
         for model in (MissingArea, ActivityProposal):
             with self.subTest(model=model.__name__):
                 mine = ENDORSEMENT_MODELS[model].objects.filter(
@@ -363,10 +367,8 @@ class EntryTests(PhoneTestCase):
                 expected = [
                     (e.pk, e.text, e.n, e.endorsed, e.author_id == me.pk, e.number)
                     for e in model.objects.filter(
-                        Q(group=self.table1) | Q(author=me),
+                        Q(group=self.table1, hidden=False, merged_into=None) | Q(author=me),
                         discussion=self.discussion,
-                        hidden=False,
-                        merged_into=None,
                     )
                     .annotate(
                         n=Count("endorsements"),
@@ -384,8 +386,13 @@ class EntryTests(PhoneTestCase):
                 )
         areas = phone_lists.entries(self.discussion.pk, self.table1.pk, me.pk, MissingArea)
         self.assertEqual(
-            [(a.text, a.endorsements, a.endorsed, a.mine) for a in areas],
-            [("Mitt från bord 2", 0, False, True), ("Grannens", 2, True, False)],
+            [(a.text, a.endorsements, a.endorsed, a.mine, a.status, a.into) for a in areas],
+            [
+                ("Mitt från bord 2", 0, False, True, "", ""),
+                ("Grannens", 2, True, False, "", ""),
+                ("Mitt dolda", 0, False, True, "hidden", ""),
+                ("Min dubblett", 0, False, True, "merged", "Grannens"),
+            ],
         )
         self.assertEqual(mine_before.pk, areas[0].pk)
 
@@ -449,12 +456,22 @@ class EntryTests(PhoneTestCase):
         self.assertEqual(ActivityEndorsement.objects.filter(entry=activity).count(), 1)
 
     def test_hidden_entries_vanish_from_the_phone_and_cannot_be_endorsed(self):
+        """From everyone's phone but its author's, who is told what became of it."""
         self.client.post(self.url("area/"), {"text": "Något olämpligt"})
         area = MissingArea.objects.get()
+        neighbour = self.client_class()
+        self.join(client=neighbour)
+        self.assertContains(neighbour.get(self.url("area/")), "Något olämpligt")
         MissingArea.objects.filter(pk=area.pk).update(hidden=True)
-        self.assertNotContains(self.client.get(self.url("area/")), "Något olämpligt")
-        response = self.client.post(self.url(f"area/{area.pk}/endorse/"), {"want": "1"})
-        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(neighbour.get(self.url("area/")), "Något olämpligt")
+        own = self.client.get(self.url("area/"))
+        self.assertContains(own, "Något olämpligt")
+        self.assertContains(own, "Facilitatorn dolde det här. Bara du ser det.")
+        self.assertNotContains(own, f"area-{area.pk}-plus")
+        self.assertNotContains(own, f"area-{area.pk}-edit")
+        for client in (self.client, neighbour):
+            response = client.post(self.url(f"area/{area.pk}/endorse/"), {"want": "1"})
+            self.assertEqual(response.status_code, 404)
 
     def test_lists_drawn_from_kept_rows_follow_every_change(self):
         """Rows are kept drawn per process (the `local` cache): each change must show."""
@@ -1019,8 +1036,9 @@ class ResultsOnThePhoneTests(PhoneTestCase):
             self.assertLess(page.index('id="results-notice"'), page.index('class="steps"'))
         body = self.client.get(self.url("results/")).content.decode()
         results = body[body.index('class="phone-results"') :]
-        group_part = results[results.index("Er grupp: Bord 1") : results.index("Alla grupper")]
-        overall_part = results[results.index("Alla grupper") :]
+        # (The participant's receipt, above them, names both too: tests/test_receipt.py.)
+        group_part = results[results.index("Er grupp: Bord 1") : results.index("<h3>Alla grupper")]
+        overall_part = results[results.index("<h3>Alla grupper") :]
         # Bord 1 ranked 2 first twice; 2 tops the group.
         first_in_group = group_part.index(self.recs[1].title)
         self.assertLess(first_in_group, group_part.index(self.recs[0].title))

@@ -38,7 +38,9 @@ def _form(state, drafts=None, conflict=None) -> dict:
     newest = state.newest
     form = {
         "base": state.base,
-        "recommendation": newest.recommendation.number if newest and newest.recommendation else None,
+        "recommendation": newest.recommendation.number
+        if newest and newest.recommendation
+        else None,
         "why": newest.why if newest else "",
         "conflict": conflict,
     }
@@ -94,7 +96,9 @@ def table_answer(request, discussion_id):
     if not request.htmx:
         return HttpResponseRedirect(reverse("phone_table", args=[discussion_id]), status=303)
     state = table_answers.state(participant.group_id)
-    return _respond(request, participant, state, _form(state), announce=_("Bordets svar är sparat."))
+    return _respond(
+        request, participant, state, _form(state), announce=_("Bordets svar är sparat.")
+    )
 
 
 def _respond(request, participant, state, form, *, error="", status=200, announce=""):

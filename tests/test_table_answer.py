@@ -107,12 +107,17 @@ class TableAnswerPhoneTests(PhoneTestCase):
         self.assertEqual(self.versions(), [])
 
     def test_closed_when_the_time_is_up(self):
+        self.save(self.anna_client, 0, 3, "I tid")
         self.end()
-        response = self.save(self.anna_client, 0, 3, "För sent")
+        response = self.save(self.anna_client, 1, 3, "För sent")
         self.assertEqual(response.status_code, 409)
         self.assertContains(response, "För sent", status_code=409)
-        self.assertEqual(self.versions(), [])
-        self.assertNotContains(self.anna_client.get(self.url), 'id="table-form"')
+        self.assertContains(response, "Din text sparades inte.", status_code=409)
+        self.assertEqual(len(self.versions()), 1)
+        page = self.anna_client.get(self.url)
+        self.assertNotContains(page, 'id="table-form"')
+        self.assertContains(page, "I tid")  # the saved answer, shown as saved
+        self.assertNotContains(page, "Din text sparades inte.")
 
     def test_another_tables_member_writes_only_their_own_table(self):
         other = Client()

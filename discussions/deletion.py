@@ -23,6 +23,7 @@ from discussions.models import (
     Participant,
     Ranking,
     ReportSnapshot,
+    TableAnswer,
     Workshop,
 )
 from discussions.refused import Refused
@@ -104,6 +105,9 @@ def delete_participant_data(workshop: Workshop) -> dict[str, int]:
             if discussion.ended_at is None:
                 discussion.set_clock(timer.end(discussion.clock, now))
                 discussion.save(update_fields=["paused_at", "paused_seconds", "ended_at"])
+        # The tables' agreed answers are what participants wrote, with their names: the
+        # frozen report keeps each table's newest one (stored.py), without its author.
+        _, answers = TableAnswer.objects.filter(group__discussion__workshop=workshop).delete()
         _, deleted = Participant.objects.filter(discussion__workshop=workshop).delete()
         # The moderation log quotes what participants wrote: those words go too, and
         # the +1s a merge could have put back. Who did what, and when, stays.
@@ -121,6 +125,7 @@ def delete_participant_data(workshop: Workshop) -> dict[str, int]:
         "activities": deleted.get("discussions.ActivityProposal", 0),
         "endorsements": deleted.get("discussions.MissingAreaEndorsement", 0)
         + deleted.get("discussions.ActivityEndorsement", 0),
+        "table_answers": answers.get("discussions.TableAnswer", 0),
     }
 
 

@@ -268,7 +268,72 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Table]:
                     areas.rows.append([e.pk, title, e.group_name, *who_wrote, *end])
                 else:
                     activities.rows.append([e.pk, title, e.group_name, *who_wrote, *rec, *end])
-    return [summary, agreement, places, rankings, whys, areas, activities, hidden, merged, log]
+    return [
+        summary,
+        agreement,
+        places,
+        rankings,
+        whys,
+        areas,
+        activities,
+        hidden,
+        merged,
+        log,
+        _agreed_sheet(discussed, include_names),
+    ]
+
+
+def _agreed_sheet(discussed, include_names: bool) -> Table:
+    """Every version of every table's agreed answer, beside its members' own first
+    place (results.Agreed): the newest version marked."""
+    sheet = Table(
+        "Gemensamma svar",
+        "gemensamma-svar.csv",
+        [
+            "Diskussion",
+            "Grupp",
+            "Version",
+            "Senaste",
+            "Tid",
+            *(["Deltagare", "Namn"] if include_names else ["Deltagare"]),
+            "Nr",
+            "Rekommendation",
+            "Varför",
+            "Medlemmarnas förstaplats (nr)",
+            "Stämmer med medlemmarnas",
+        ],
+        formats={4: "yyyy-mm-dd hh:mm:ss"},
+    )
+    for title, res in discussed:
+        people = {person.pk: person for person in res.people}
+        for a in res.agreed:
+            first = ", ".join(str(rec.number) for rec in a.members_first) or None
+            agrees = {True: "Ja", False: "Nej"}.get(a.agrees)
+            for v in reversed(a.versions):
+                person = people.get(v.author_id)
+                who = [person.public_id if person else ""]
+                if include_names:
+                    who.append(v.author_name)
+                at = v.created_at and timezone.localtime(v.created_at).replace(
+                    tzinfo=None, microsecond=0
+                )
+                newest = v is a.newest
+                sheet.rows.append(
+                    [
+                        title,
+                        a.name,
+                        v.number,
+                        "Ja" if newest else None,
+                        at,
+                        *who,
+                        v.rec.number if v.rec else None,
+                        v.rec.title if v.rec else "",
+                        v.why,
+                        first if newest else None,
+                        agrees if newest else None,
+                    ]
+                )
+    return sheet
 
 
 def _who(person: results.Person | None, include_names: bool) -> list[str]:
@@ -448,7 +513,29 @@ def _discussion_document(discussion, groups, include_names: bool, now, events=()
         "results": data["results"],
         "kept_texts": data["kept_texts"] if res.frozen_at else None,
         "moderation_log": [_event(event) for event in events],
+        "table_answers": _table_answers(res, people, include_names),
     }
+
+
+def _table_answers(res: results.Results, people: dict, include_names: bool) -> list[dict]:
+    """Every version of every table's agreed answer, by table, oldest first; none
+    once the participants' data is deleted (the frozen results keep the newest)."""
+    answers = []
+    for agreed in [] if res.frozen_at else res.agreed:
+        for v in reversed(agreed.versions):
+            author = people.get(v.author_id)
+            item = {
+                "group": agreed.group_id,
+                "version": v.number,
+                "recommendation": v.rec.number if v.rec else None,
+                "why": v.why,
+                "author": author.public_id if author else None,
+                "created_at": _iso(v.created_at),
+            }
+            if include_names:
+                item["author_name"] = v.author_name
+            answers.append(item)
+    return answers
 
 
 def build_json(workshop: Workshop, include_names: bool = False) -> dict:

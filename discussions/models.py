@@ -507,6 +507,55 @@ class ActivityEndorsement(models.Model):
         return f"+1 {self.participant_id} → {self.entry_id}"
 
 
+class TableAnswer(models.Model):
+    """One version of a table's agreed answer: its top recommendation and why.
+
+    The slide asks the *group*; after ranking on their own, the members of a table
+    write one answer together, from any of their phones. Versions are only ever
+    added, never changed (numbered 1, 2, … per table), so who wrote what stays
+    visible, and a save based on an older version than the newest is refused
+    rather than overwriting it (discussions/table_answers.py).
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="answers")
+    number = models.PositiveIntegerField()
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rekommendation"),
+    )
+    why = models.CharField(_("varför"), max_length=TEXT_MAX, blank=True)
+    # Who: the phone, and its name as it was then (the row may be deleted).
+    author = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=NAME_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bordets gemensamma svar")
+        verbose_name_plural = _("bordens gemensamma svar")
+        ordering = ["group_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "number"], name="discussions_tableanswer_number_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="discussions_tableanswer_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation__isnull=False) | ~Q(why=""),
+                name="discussions_tableanswer_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group_id} v{self.number}"
+
+
 # The two kinds of entry by their name in URLs, and each kind's +1s.
 ENTRY_MODELS = {"area": MissingArea, "activity": ActivityProposal}
 ENDORSEMENT_MODELS = {MissingArea: MissingAreaEndorsement, ActivityProposal: ActivityEndorsement}

@@ -32,7 +32,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from discussions import hall, phone_lists, timer
+from discussions import hall, phone_lists, table_answers, timer
 from discussions.converters import id_or_none
 from discussions.locks import CLOCK_FIELDS
 from discussions.models import ActivityProposal, Discussion, Group, MissingArea, Participant
@@ -113,6 +113,13 @@ def lists_context(
         "step": step,
         "areas": drawn(MissingArea),
         "activities": drawn(ActivityProposal),
+        # The table's agreed answer (its own page), read only if the page shows it.
+        "table_state": SimpleLazyObject(lambda: table_answers.state(group_id)),
+        "me": participant_id,
+        # The workshop's language, for its texts' lang: the poll's row holds it itself.
+        "table_lang": SimpleLazyObject(
+            lambda: getattr(discussion, "language", "") or discussion.workshop.language
+        ),
         "timer": timer_now,
         "poll_seconds": hall.PHONE_POLL_SECONDS,
         "poll_query": SimpleLazyObject(

@@ -84,9 +84,10 @@ def _recommendations(discussion) -> list:
 
 
 # The questions, one page each, in the order they are asked; after them "done", a
-# summary of what was saved. "results" and "group" are pages outside the sequence.
+# summary of what was saved. "results", "group" and "table" (table_views.py) are
+# pages outside the sequence.
 STEPS = ("rank", "why", "area", "activity")
-PAGES = (*STEPS, "done", "results", "group")
+PAGES = (*STEPS, "done", "results", "group", "table")
 
 
 def step_url(discussion_id: int, step: str) -> str:

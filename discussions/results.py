@@ -66,6 +66,7 @@ from discussions.models import (
     Participant,
     Ranking,
     ReportSnapshot,
+    TableAnswer,
 )
 from recommendations.models import Recommendation
 
@@ -279,6 +280,65 @@ class Reasons:
 
 
 @dataclass(frozen=True)
+class AnswerVersion:
+    """One version of a table's agreed answer (models.TableAnswer)."""
+
+    number: int
+    rec: Rec | None
+    why: str
+    author_id: int | None  # the participant's pk; None in a frozen report
+    author_name: str  # as it was when saved; "" for a member without a name
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """A table's agreed answer beside its members' own ballots.
+
+    `members_first` is what the table's own ballots put first by the points (equal
+    points sharing the place: all of them), the first row of the table's list on
+    every screen. The agreed answer agrees with them when its recommendation is
+    among those; with no recommendation chosen or no ballot at the table there is
+    nothing to compare (None).
+    """
+
+    group_id: int | None
+    name: str
+    versions: list[AnswerVersion]  # newest first; a frozen report keeps the newest only
+    version_count: int
+    members_first: list[Rec]
+    ballots: int
+
+    @property
+    def newest(self) -> AnswerVersion:
+        return self.versions[0]
+
+    @property
+    def members_first_numbers(self) -> str:
+        """ "1" or, when the points tie for first, "1, 4"."""
+        return ", ".join(str(rec.number) for rec in self.members_first)
+
+    @property
+    def agrees(self) -> bool | None:
+        if self.newest.rec is None or not self.members_first:
+            return None
+        return self.newest.rec in self.members_first
+
+
+def agreed_answers(tables, versions_by_group: dict) -> list[Agreed]:
+    """The tables with an agreed answer, in the tables' order, each beside its own
+    ballots. `versions_by_group`: group id → its versions, newest first."""
+    agreed = []
+    for t in tables:
+        versions = versions_by_group.get(t.group_id)
+        if not versions:
+            continue
+        first = [row.rec for row in t.rows if row.place == 1] if t.ballots else []
+        agreed.append(Agreed(t.group_id, t.name, versions, len(versions), first, t.ballots))
+    return agreed
+
+
+@dataclass(frozen=True)
 class Results:
     discussion_id: int
     revision: int  # the discussion's live revision when the answers were read
@@ -297,6 +357,7 @@ class Results:
     all_areas: list[Entry]  # every one, hidden and merged too, oldest first
     all_activities: list[Entry]
     frozen_at: datetime | None = None  # when the participants' data was deleted
+    agreed: list[Agreed] = field(default_factory=list)  # tables' agreed answers, in table order
 
     def table(self, group_id: int) -> Table | None:
         return next((t for t in self.tables if t.group_id == group_id), None)
@@ -312,6 +373,12 @@ class Results:
     def tables_ranked(self) -> int:
         """The tables with at least one ballot: the columns of the matrix that has any."""
         return sum(1 for t in self.tables if t.ballots)
+
+    @property
+    def without_agreed(self) -> list[str]:
+        """The tables someone joined that have no agreed answer (yet), by name."""
+        agreed = {a.group_id for a in self.agreed}
+        return [p.name for p in self.participation if p.joined and p.group_id not in agreed]
 
     @property
     def reasons_given(self) -> int:
@@ -451,7 +518,7 @@ def _fate(entry: Entry, by_pk: dict) -> Fate:
 
 def of(discussion: Discussion, weighting: str = PARTICIPANT, *, kept_for: float | None = None):
     """The discussion's results as of its live revision, with every participant or
-    every table weighing the same: eight queries, one while this process has them.
+    every table weighing the same: nine queries, one while this process has them.
 
     `kept_for`, for a screen that polls and may show numbers a few seconds old: the
     newest results this process has counted come back at once; when they are behind
@@ -611,6 +678,7 @@ def _count(discussion: Discussion, weighting: str, revision: int) -> Results:
         people=people,
         areas=areas,
         activities=activities,
+        agreed=agreed_answers(tables, _answer_versions(discussion)),
     )
 
 
@@ -669,6 +737,7 @@ def finish(
     areas=(),
     activities=(),
     frozen_at=None,
+    agreed=(),
 ) -> Results:
     """Results from the tables, the entries and the reasons: what is derived the same
     way from the answers and from a frozen report."""
@@ -707,6 +776,7 @@ def finish(
         all_areas=list(areas),
         all_activities=list(activities),
         frozen_at=frozen_at,
+        agreed=list(agreed),
     )
 
 
@@ -763,6 +833,28 @@ def _people(discussion: Discussion, recs: dict[int, Rec]) -> list[Person]:
         if rec is not None:
             people[participant_id].ballot.append(rec)
     return list(people.values())
+
+
+def _answer_versions(discussion: Discussion) -> dict[int, list[AnswerVersion]]:
+    """Every version of every table's agreed answer, newest first: one query."""
+    versions = defaultdict(list)
+    for group_id, number, rec_number, rec_title, why, author_id, name, at in (
+        TableAnswer.objects.filter(group__discussion=discussion)
+        .order_by("group_id", "-number")
+        .values_list(
+            "group_id",
+            "number",
+            "recommendation__number",
+            "recommendation__title",
+            "why",
+            "author_id",
+            "author_name",
+            "created_at",
+        )
+    ):
+        rec = Rec(rec_number, rec_title) if rec_number is not None else None
+        versions[group_id].append(AnswerVersion(number, rec, why, author_id, name, at))
+    return versions
 
 
 def _entries(model, discussion: Discussion, names: dict[int, str]) -> list[Entry]:

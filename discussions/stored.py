@@ -11,6 +11,8 @@ from discussions import ranking
 from discussions.models import ReportSnapshot
 from discussions.results import (
     GROUP,
+    Agreed,
+    AnswerVersion,
     Entry,
     Participation,
     Reasons,
@@ -42,6 +44,7 @@ def data(by_participant: Results, by_group: Results) -> dict:
                 {"group": t.group_id, "name": t.name, "participants": t.participants, **_table(t)}
                 for t in by_participant.tables
             ],
+            "agreed_answers": [_agreed(a) for a in by_participant.agreed],
         },
         "kept_texts": {
             "whys": [
@@ -87,6 +90,21 @@ def _table(t: Table) -> dict:
             }
             for row in t.rows
         ],
+    }
+
+
+def _agreed(a: Agreed) -> dict:
+    """A table's agreed answer as the report keeps it: the newest version, no author."""
+    newest = a.newest
+    return {
+        "group": a.group_id,
+        "name": a.name,
+        "recommendation": newest.rec.number if newest.rec else None,
+        "title": newest.rec.title if newest.rec else None,
+        "why": newest.why,
+        "versions": a.version_count,
+        "members_first": [rec.number for rec in a.members_first],
+        "agrees": a.agrees,
     }
 
 
@@ -136,7 +154,16 @@ def results(discussion_id: int, revision: int, weighting: str, snapshot: ReportS
             for e in texts["activities"]
         ],
         frozen_at=snapshot.created_at,
+        # Frozen before the agreed answers were kept: none to show.
+        agreed=[_read_agreed(a, by_number) for a in stored.get("agreed_answers", [])],
     )
+
+
+def _read_agreed(stored: dict, by_number: dict) -> Agreed:
+    rec = Rec(stored["recommendation"], stored["title"]) if stored["recommendation"] else None
+    newest = AnswerVersion(stored["versions"], rec, stored["why"], None, "", None)
+    first = [by_number.get(n) or Rec(n, "") for n in stored["members_first"]]
+    return Agreed(stored["group"], stored["name"], [newest], stored["versions"], first, 0)
 
 
 def _read_table(recs, stored: dict, group_id, name, participants) -> Table:

@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from discussions import join_views, phone_poll, phone_views
+from discussions import join_views, phone_poll, phone_views, table_views
 from discussions.converters import IdConverter
 
 # Registered here, before the facilitator's and the export's URLs are included.
@@ -16,6 +16,7 @@ urlpatterns = [
     path("d/<id:discussion_id>/group/", phone_views.change_group, name="phone_group"),
     path("d/<id:discussion_id>/done/", phone_views.done, name="phone_done"),
     path("d/<id:discussion_id>/results/", phone_views.results_page, name="phone_results"),
+    path("d/<id:discussion_id>/table/", table_views.table_answer, name="phone_table"),
     path("d/<id:discussion_id>/<str:kind>/", phone_views.entry_add, name="entry_add"),
     path(
         "d/<id:discussion_id>/<str:kind>/<id:pk>/edit/",

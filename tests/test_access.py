@@ -139,6 +139,8 @@ class AccessTableTests(BaseTestCase):
             ),
             Row("phone_rank", d, "post", {"order": "1,2"}, phone_only(303)),
             Row("phone_why", d, "post", {"why": "Pendling"}, phone_only(303)),
+            Row("phone_table", d, expect=phone_only(200)),
+            Row("phone_table", d, "post", {"base": "0", "why": "Tåget"}, phone_only(303)),
             Row("phone_group", d, "post", {"group": self.table2.pk}, phone_only(303)),
             Row("entry_add", {**d, "kind": "area"}, "post", {"text": "Kultur"}, phone_only(303)),
             Row("entry_edit", area, expect=phone_only(200)),

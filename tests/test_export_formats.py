@@ -47,11 +47,13 @@ SHEETS = [
     "Dolda inlägg",
     "Sammanslagna inlägg",
     "Moderering",
+    "Gemensamma svar",
 ]
 CSV_FILES = {
     "dolda.csv",
     "sammanslagna.csv",
     "moderering.csv",
+    "gemensamma-svar.csv",
     "sammanfattning.csv",
     "enighet.csv",
     "grupper.csv",
@@ -662,9 +664,9 @@ class BoundedQueriesTests(BaseTestCase):
         builders = [export.build_xlsx, export.build_csv_zip, export.build_json]
         for build in builders:
             self.assertEqual(self.queries(build, small), self.queries(build, large))
-        # Each of the two discussions' results in eight (results.of), the list of
+        # Each of the two discussions' results in nine (results.of), the list of
         # discussions and the moderation log: whatever the crowd.
-        self.assertEqual(self.queries(export.build_xlsx, large), 2 + 2 * 8)
+        self.assertEqual(self.queries(export.build_xlsx, large), 2 + 2 * 9)
 
 
 class EdgeCaseTests(BaseTestCase):

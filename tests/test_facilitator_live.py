@@ -425,8 +425,8 @@ class DashboardTests(LiveTestCase):
             response = self.render_fragment()
         self.assertContains(response, "2000</td>")
         # The session and the user, the poll's check, the discussion, and results.of's
-        # eight (results.py), and the moderation log's last events.
-        self.assertEqual(len(few), 13)
+        # nine (results.py), and the moderation log's last events.
+        self.assertEqual(len(few), 14)
 
     def test_shows_rankings_groups_matrix_whys_and_entries(self):
         anna = add_participant(self.discussion, self.table1, (3, 1), why="För pendlarnas skull")

@@ -176,6 +176,18 @@ class FuzzTests(TestCase, BaseTestCase):
         if action == "edit":
             self.check(self.client.get(self.url(f"{kind}/{pk}/{action}/")))
 
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        base=maybe(st.one_of(texts, st.integers(-3, 2**63).map(str))),
+        why=maybe(texts),
+        recommendation=maybe(st.one_of(texts, ids)),
+        htmx=st.booleans(),
+    )
+    def test_table_answer(self, base, why, recommendation, htmx):
+        extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        data = form(base=base, why=why, recommendation=recommendation)
+        self.check(self.client.post(self.url("table/"), data, **extra))
+
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         rev=maybe(texts),

@@ -417,8 +417,8 @@ class QueriesTests(PlenaryTestCase):
         make_crowd(self.discussion, 400, seed=2)
         many = {name: draw(f"facilitator:{name}") for name in names}
         self.assertEqual(few, many)
-        # The session and the user, the discussion, and results.of's eight.
-        self.assertEqual(set(few.values()), {11})
+        # The session and the user, the discussion, and results.of's nine.
+        self.assertEqual(set(few.values()), {12})
 
 
 class PhonesTests(PlenaryTestCase):

@@ -162,9 +162,9 @@ class RankingsTests(BaseTestCase):
         with CaptureQueriesContext(connection) as many:
             results.of(discussion)
         # The revision, a frozen report, the list, the tables, the people, their
-        # ballots, and each kind of entry.
-        self.assertEqual(len(few), 8)
-        self.assertEqual(len(many), 8)
+        # ballots, each kind of entry, and the tables' agreed answers.
+        self.assertEqual(len(few), 9)
+        self.assertEqual(len(many), 9)
 
     def test_results_are_kept_for_the_live_revision(self):
         discussion = fresh(self.discussion)

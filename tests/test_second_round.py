@@ -1,0 +1,273 @@
+"""A second round (discussions/rounds.py): opening it, the phones changing their
+ballots, round 1 kept as it was, and the movement, counted by hand.
+
+The hand count, with the eight recommendations of the fixture (a first place earns
+7 points, a second 6, a third 5; the five a ballot leaves unranked share
+4 + 3 + 2 + 1 + 0 = 10 points, 2 each):
+
+  Bord 1: A ranks 1, 2, 3 and B ranks 1, 3, 2; Bord 2: C ranks 2, 1, 3.
+  Round 1, the room: #1 7 + 7 + 6 = 20, #2 6 + 5 + 7 = 18, #3 5 + 6 + 5 = 16,
+  the others 2 + 2 + 2 = 6 each (sharing place 4).
+  Round 2, C ranks 3, 1, 2 instead: #1 20, #3 5 + 6 + 7 = 18, #2 6 + 5 + 5 = 16.
+  So #3 climbs from 3rd to 2nd (+1) and #2 falls from 2nd to 3rd (−1); at Bord 2
+  #3 climbs from 3rd to 1st (+2) and #2 falls from 1st to 3rd (−2).
+"""
+
+import math
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from discussions import results, rounds, timer
+from discussions.models import Discussion, FirstRound, FirstRoundRanking, Participant, Ranking
+from discussions.refused import Refused
+from tests.base import BaseTestCase, add_participant
+
+
+def _ended(discussion, minutes=20):
+    now = timezone.now()
+    Discussion.objects.filter(pk=discussion.pk).update(
+        started_at=now - timedelta(minutes=minutes + 5),
+        ended_at=now - timedelta(minutes=1),
+        duration_seconds=minutes * 60,
+    )
+
+
+class SecondRoundCase(BaseTestCase):
+    def setUp(self):
+        self.a = add_participant(self.discussion, self.table1, [1, 2, 3], why="A:s skäl")
+        self.b = add_participant(self.discussion, self.table1, [1, 3, 2])
+        self.c = add_participant(self.discussion, self.table2, [2, 1, 3], why="C:s skäl")
+        _ended(self.discussion)
+
+    def url(self):
+        return f"/f/d/{self.discussion.pk}/runda-2/"
+
+    def rerank(self, participant, numbers):
+        """What the phone's save does, in round 2 (its views are tested below)."""
+        recs = {r.number: r for r in self.recs}
+        Ranking.objects.filter(participant=participant).delete()
+        Ranking.objects.bulk_create(
+            Ranking(participant=participant, recommendation=recs[n], position=i)
+            for i, n in enumerate(numbers, start=1)
+        )
+        from discussions.models import Group
+
+        Group.bump_revision(participant.group_id)
+
+
+class OpeningTests(SecondRoundCase):
+    def test_opens_once_with_a_copy_of_every_ballot_and_why(self):
+        self.client.force_login(self.alice)
+        response = self.client.post(self.url(), {"minutes": "10"})
+        self.assertEqual(response.status_code, 303)
+        response = self.client.post(self.url(), {"minutes": "10"})  # the double click
+        self.assertEqual(response.status_code, 303)
+        self.discussion.refresh_from_db()
+        self.assertEqual(self.discussion.round, 2)
+        self.assertEqual(FirstRound.objects.filter(discussion=self.discussion).count(), 1)
+        self.assertEqual(FirstRoundRanking.objects.count(), 9)
+        copied = list(
+            FirstRoundRanking.objects.filter(participant=self.c)
+            .order_by("position")
+            .values_list("recommendation__number", flat=True)
+        )
+        self.assertEqual(copied, [2, 1, 3])
+        self.a.refresh_from_db()
+        self.assertEqual(self.a.first_round_why, "A:s skäl")
+        # Round 2's own clock: running, ten minutes.
+        clock = self.discussion.clock
+        self.assertEqual(clock.duration_seconds, 600)
+        self.assertIs(timer.state(clock, timezone.now()), timer.State.RUNNING)
+        first = self.discussion.first_round
+        self.assertEqual(first.duration_seconds, 20 * 60)
+
+    def test_the_length_defaults_to_round_ones(self):
+        self.client.force_login(self.alice)
+        self.client.post(self.url(), {"minutes": ""})
+        self.discussion.refresh_from_db()
+        self.assertEqual(self.discussion.duration_seconds, 20 * 60)
+
+    def test_refused_before_round_one_ended(self):
+        Discussion.objects.filter(pk=self.discussion.pk).update(
+            started_at=timezone.now(), ended_at=None
+        )
+        self.client.force_login(self.alice)
+        response = self.client.post(self.url(), HTTP_HX_REQUEST="true")
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("först när tiden för runda 1 är ute", response.content.decode())
+        self.discussion.refresh_from_db()
+        self.assertEqual(self.discussion.round, 1)
+        self.assertFalse(FirstRoundRanking.objects.exists())
+
+    def test_a_bad_length_is_refused_and_nothing_opens(self):
+        self.client.force_login(self.alice)
+        for bad in ("tio", "0", "100000"):
+            response = self.client.post(self.url(), {"minutes": bad}, HTTP_HX_REQUEST="true")
+            self.assertEqual(response.status_code, 400, bad)
+        self.discussion.refresh_from_db()
+        self.assertEqual(self.discussion.round, 1)
+
+    def test_not_for_another_workshops_facilitator(self):
+        self.client.force_login(self.bob)
+        response = self.client.post(self.url())
+        self.assertEqual(response.status_code, 404)
+        self.discussion.refresh_from_db()
+        self.assertEqual(self.discussion.round, 1)
+
+    def test_get_is_not_allowed(self):
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.get(self.url()).status_code, 405)
+
+    def test_time_run_out_without_end_now_counts_as_ended(self):
+        now = timezone.now()
+        Discussion.objects.filter(pk=self.discussion.pk).update(
+            started_at=now - timedelta(minutes=30), ended_at=None, duration_seconds=600
+        )
+        self.assertTrue(rounds.open_second_round(self.discussion.pk))
+        first = FirstRound.objects.get(discussion=self.discussion)
+        self.assertEqual(first.ended_at, first.started_at + timedelta(minutes=10))
+
+
+class ConstraintTests(SecondRoundCase):
+    def test_round_is_one_or_two(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Discussion.objects.filter(pk=self.discussion.pk).update(round=3)
+
+    def test_a_round_one_ballot_holds_a_recommendation_once(self):
+        rec = self.recs[0]
+        FirstRoundRanking.objects.create(participant=self.a, recommendation=rec, position=1)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            FirstRoundRanking.objects.create(participant=self.a, recommendation=rec, position=2)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            FirstRoundRanking.objects.create(
+                participant=self.a, recommendation=self.recs[1], position=1
+            )
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            FirstRoundRanking.objects.create(
+                participant=self.a, recommendation=self.recs[2], position=0
+            )
+
+
+def tastle_wierman_by_hand(places: dict[int, int], n: int = 8) -> float:
+    """Cns = 1 + Σ p_i log2(1 − |i − μ| / (n − 1)), written out here on its own."""
+    total = sum(places.values())
+    mean = sum(place * k for place, k in places.items()) / total
+    return 1 + sum(
+        k / total * math.log2(1 - abs(place - mean) / (n - 1)) for place, k in places.items()
+    )
+
+
+class MovementTests(SecondRoundCase):
+    def setUp(self):
+        super().setUp()
+        rounds.open_second_round(self.discussion.pk)
+        self.discussion.refresh_from_db()
+        self.rerank(self.c, [3, 1, 2])
+        Participant.objects.filter(pk=self.c.pk).update(why="C ändrade sig")
+
+    def places(self, table):
+        return {row.rec.number: row.place for row in table.rows}
+
+    def test_round_one_is_counted_as_it_was(self):
+        first = results.of(self.discussion, round=1)
+        self.assertEqual(
+            {r.rec.number: r.borda for r in first.room.rows[:3]}, {1: 20, 2: 18, 3: 16}
+        )
+        self.assertEqual(self.places(first.room)[8], 4)
+        # The why as it was too.
+        whys = {text for reasons in first.reasons for text, _group in reasons.answers}
+        self.assertEqual(whys, {"A:s skäl", "C:s skäl"})
+
+    def test_round_two_is_counted_from_the_changed_ballots(self):
+        now = results.of(self.discussion)
+        self.assertEqual(now.round, 2)
+        self.assertEqual({r.rec.number: r.borda for r in now.room.rows[:3]}, {1: 20, 3: 18, 2: 16})
+
+    def test_movement_in_the_room_and_at_the_tables(self):
+        move = results.of(self.discussion).movement
+        room = {m.item.number: (m.before, m.after, m.gained) for m in move.room.shift.moves}
+        self.assertEqual(room[1], (1, 1, 0))
+        self.assertEqual(room[3], (3, 2, 1))
+        self.assertEqual(room[2], (2, 3, -1))
+        self.assertEqual(room[5], (4, 4, 0))
+        table2 = next(t for t in move.tables if t.group_id == self.table2.pk)
+        moved = {m.item.number: m.gained for m in table2.shift.moved}
+        self.assertEqual(moved, {3: 2, 2: -2})
+        table1 = next(t for t in move.tables if t.group_id == self.table1.pk)
+        self.assertFalse(table1.shift.any_moved)
+        # Kendall's W: one ballot at Bord 2 has none; Bord 1 is unchanged.
+        self.assertIsNone(table2.shift.agreement_before)
+        self.assertEqual(table1.shift.agreement_change, 0)
+
+    def test_consensus_before_and_after(self):
+        move = results.of(self.discussion).movement
+        three = next(m for m in move.room.shift.moves if m.item.number == 3)
+        # Round 1: #3 placed 3rd, 2nd, 3rd; round 2: 3rd, 2nd, 1st.
+        self.assertAlmostEqual(three.consensus_before, tastle_wierman_by_hand({3: 2, 2: 1}))
+        self.assertAlmostEqual(three.consensus_after, tastle_wierman_by_hand({1: 1, 2: 1, 3: 1}))
+        self.assertAlmostEqual(three.consensus_before, 0.904947, places=5)
+        self.assertAlmostEqual(three.consensus_after, 0.851738, places=5)
+
+    def test_a_late_joiner_counts_in_round_two_only(self):
+        add_participant(self.discussion, self.table2, [4, 1, 2])
+        first = results.of(self.discussion, round=1)
+        self.assertEqual(first.room.ballots, 3)
+        self.assertEqual(first.room.participants, 3)
+        self.assertEqual(results.of(self.discussion).room.ballots, 4)
+
+    def test_round_one_is_kept_without_counting_again(self):
+        results.of(self.discussion)
+        self.rerank(self.a, [8, 7, 6])
+        with self.assertNumQueries(9):  # round 2's count and one look at round 1
+            counted = results.of(self.discussion)
+        self.assertEqual(counted.first_round.room.rows[0].rec.number, 1)
+
+    def test_round_one_is_read_only_for_the_phone_api(self):
+        # Nothing writes the copies: a second open changes nothing.
+        self.assertFalse(rounds.open_second_round(self.discussion.pk))
+        self.assertEqual(FirstRoundRanking.objects.count(), 9)
+
+
+class PhoneInRoundTwoTests(SecondRoundCase):
+    def test_a_phone_changes_its_ballot_and_round_one_stays(self):
+        from django.test import Client
+
+        phone = Client()
+        Discussion.objects.filter(pk=self.discussion.pk).update(
+            started_at=timezone.now(), ended_at=None
+        )
+        response = phone.post(f"/j/{self.discussion.join_code}/", {"group": self.table2.pk})
+        self.assertEqual(response.status_code, 303)
+        me = Participant.objects.latest("pk")
+        _ended(self.discussion)
+        # Round 1 ended: the phone cannot save.
+        response = phone.post(f"/d/{self.discussion.pk}/rank/", {"order": "5"})
+        self.assertNotEqual(response.status_code, 303)
+        rounds.open_second_round(self.discussion.pk)
+        self.discussion.refresh_from_db()
+        page = phone.get(f"/d/{self.discussion.pk}/").content.decode()
+        self.assertIn("Runda 2", page)
+        response = phone.post(f"/d/{self.discussion.pk}/rank/", {"order": "5,4"})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(
+            list(me.rankings.order_by("position").values_list("recommendation__number", flat=True)),
+            [5, 4],
+        )
+        first = results.of(self.discussion, round=1)
+        self.assertEqual(
+            {r.rec.number: r.borda for r in first.room.rows[:3]}, {1: 20, 2: 18, 3: 16}
+        )
+        # #5: 7 + 2 + 2 + 2 in round 2; its round-1 place was 4th (6 points, shared).
+        move = results.of(self.discussion).movement
+        five = next(m for m in move.room.shift.moves if m.item.number == 5)
+        self.assertEqual(five.before, 4)
+
+
+class RefusedTests(SecondRoundCase):
+    def test_parse_minutes(self):
+        self.assertEqual(rounds.parse_minutes("7,5", 1200), 450)
+        self.assertEqual(rounds.parse_minutes(" ", 1200), 1200)
+        with self.assertRaises(Refused):
+            rounds.parse_minutes("0.5", 1200)

@@ -36,6 +36,11 @@ class Move:
         return self.before - self.after
 
     @property
+    def lost(self) -> int | None:
+        """Places fallen: −gained, for a sentence that says "fell 2 places"."""
+        return None if self.gained is None else -self.gained
+
+    @property
     def consensus_change(self) -> float | None:
         return change(self.consensus_before, self.consensus_after)
 

@@ -333,6 +333,12 @@ class Results:
     def activities_shown(self) -> int:
         return sum(len(group.entries) for group in self.activities)
 
+    @property
+    def room_with_moves(self) -> list[tuple[Row, "movement.Move | None"]]:
+        """The room's rows, each with its move since round 1 (None in round 1)."""
+        moves = {m.item: m for m in self.movement.room.shift.moves} if self.movement else {}
+        return [(row, moves.get(row.rec)) for row in self.room.rows]
+
 
 # --- The one way in -----------------------------------------------------------------
 

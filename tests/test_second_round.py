@@ -271,3 +271,33 @@ class RefusedTests(SecondRoundCase):
         self.assertEqual(rounds.parse_minutes(" ", 1200), 1200)
         with self.assertRaises(Refused):
             rounds.parse_minutes("0.5", 1200)
+
+
+class ScreensTests(SecondRoundCase):
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(self.alice)
+
+    def test_the_dashboard_offers_round_two_only_once_round_one_ended(self):
+        dashboard = f"/f/d/{self.discussion.pk}/"
+        self.assertIn('id="open-round-2"', self.client.get(dashboard).content.decode())
+        Discussion.objects.filter(pk=self.discussion.pk).update(
+            started_at=timezone.now(), ended_at=None
+        )
+        self.assertNotIn('id="open-round-2"', self.client.get(dashboard).content.decode())
+
+    def test_the_dashboard_and_the_projector_show_the_movement(self):
+        self.client.post(self.url())
+        self.rerank(self.c, [3, 1, 2])
+        Discussion.objects.filter(pk=self.discussion.pk).update(results_revealed=True)
+        page = self.client.get(f"/f/d/{self.discussion.pk}/").content.decode()
+        self.assertNotIn('id="open-round-2"', page)
+        self.assertIn('id="dash-movement"', page)
+        self.assertIn("upp 1 plats sedan runda 1", page)
+        self.assertIn("ned 2 platser sedan runda 1", page)  # #2 at Bord 2
+        projector = self.client.get(f"/f/d/{self.discussion.pk}/projector/results/").content
+        projector = projector.decode()
+        self.assertIn("pr-list-moves", projector)
+        self.assertIn("▲ +1", projector)
+        self.assertIn("▼ −1", projector)
+        self.assertIn("upp 1 plats sedan runda 1", projector)

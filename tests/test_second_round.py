@@ -301,3 +301,74 @@ class ScreensTests(SecondRoundCase):
         self.assertIn("▲ +1", projector)
         self.assertIn("▼ −1", projector)
         self.assertIn("upp 1 plats sedan runda 1", projector)
+
+
+class ExportTests(SecondRoundCase):
+    """The files carry round 1 and the movement (the hand count of the module's
+    docstring), and a frozen report keeps them."""
+
+    def setUp(self):
+        super().setUp()
+        rounds.open_second_round(self.discussion.pk)
+        self.rerank(self.c, [3, 1, 2])
+        _ended(self.discussion, minutes=10)  # round 2 over too
+        self.discussion.refresh_from_db()
+
+    def test_json_has_round_one_and_the_movement_and_validates(self):
+        import jsonschema
+
+        from discussions import export
+        from tests.test_export_formats import SCHEMA
+
+        doc = export.build_json(self.workshop)
+        jsonschema.validate(doc, SCHEMA, cls=jsonschema.Draft202012Validator)
+        d = doc["discussions"][0]
+        self.assertEqual(d["round"], 2)
+        self.assertEqual(d["first_round_clock"]["duration_seconds"], 20 * 60)
+        first = d["results"]["first_round"]["overall"]["rows"]
+        self.assertEqual(
+            [(r["recommendation"], r["borda"]) for r in first[:3]], [(1, 20), (2, 18), (3, 16)]
+        )
+        moves = {
+            r["recommendation"]: r["gained"] for r in d["results"]["movement"]["overall"]["rows"]
+        }
+        self.assertEqual((moves[1], moves[2], moves[3]), (0, -1, 1))
+        c = next(p for p in d["participants"] if p["id"] == self.c.public_id)
+        self.assertEqual((c["ranking"], c["first_round_ranking"]), ([3, 1, 2], [2, 1, 3]))
+
+    def test_xlsx_and_csv_have_round_one_and_movement_sheets(self):
+        from discussions import export
+
+        tables = {t.sheet: t for t in export.sheets(self.workshop)}
+        moved = tables["Förflyttning"]
+        room = {row[2]: row[6] for row in moved.rows if row[1] == "Alla grupper"}
+        self.assertEqual((room[2], room[3]), (-1, 1))
+        bord2 = {row[2]: (row[4], row[5], row[6]) for row in moved.rows if row[1] == "Bord 2"}
+        self.assertEqual(bord2[3], (3, 1, 2))
+        first = next(row for row in tables["Runda 1"].rows if row[1] == "Alla grupper")
+        self.assertEqual(first[5:8], [1, 2, 3])  # places of #1, #2, #3 in round 1
+        names = set(
+            __import__("zipfile")
+            .ZipFile(__import__("io").BytesIO(export.build_csv_zip(self.workshop)))
+            .namelist()
+        )
+        self.assertIn("forflyttning.csv", {name.rsplit("/", 1)[-1] for name in names})
+
+    def test_the_print_report_has_a_movement_section(self):
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/f/w/{self.workshop.pk}/export/report/").content.decode()
+        self.assertIn("Vad som flyttade mellan runda 1 och runda 2", page)
+        self.assertIn("upp 1 plats sedan runda 1", page)
+
+    def test_deleting_the_data_removes_round_one_and_the_report_keeps_the_movement(self):
+        from discussions import deletion
+
+        deletion.delete_participant_data(self.workshop)
+        self.assertFalse(FirstRoundRanking.objects.exists())
+        results.clear()
+        self.discussion.refresh_from_db()
+        frozen = results.of(self.discussion)
+        self.assertIsNotNone(frozen.frozen_at)
+        self.assertEqual(frozen.first_round.room.rows[1].rec.number, 2)
+        moves = {m.item.number: m.gained for m in frozen.movement.room.shift.moves}
+        self.assertEqual((moves[2], moves[3]), (-1, 1))

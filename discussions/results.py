@@ -190,6 +190,13 @@ class Table:
         return bool(self.kemeny)
 
     @cached_property
+    def consensus_by_rec(self) -> dict:
+        """Each recommendation's Tastle-Wierman consensus over the places it got (the
+        unranked left out: consensus.py says why), for the movement between rounds;
+        kept on the table, so round 1's, which never changes, is counted once."""
+        return {row.rec: consensus.tastle_wierman(row.position_counts[:-1]) for row in self.rows}
+
+    @cached_property
     def tied_places(self) -> frozenset[int]:
         """The places two or more recommendations share (equal points): marked as ties."""
         counts = Counter(row.place for row in self.rows)
@@ -571,12 +578,6 @@ class Movement:
     tables: list[TableMovement]  # in the discussion's order, those of either round
 
 
-def _consensus(t: Table) -> dict:
-    """Each recommendation's Tastle-Wierman consensus over the places it got (the
-    unranked left out: consensus.py says why)."""
-    return {row.rec: consensus.tastle_wierman(row.position_counts[:-1]) for row in t.rows}
-
-
 def _table_movement(before: Table | None, after: Table | None) -> TableMovement:
     counted = [t for t in (before, after) if t is not None and t.ballots]
     shown = after or before
@@ -589,8 +590,8 @@ def _table_movement(before: Table | None, after: Table | None) -> TableMovement:
             order=[row.rec for row in (counted[-1] if counted else shown).rows],
             agreement_before=before.agreement if before else None,
             agreement_after=after.agreement if after else None,
-            consensus_before=_consensus(before) if before and before.ballots else None,
-            consensus_after=_consensus(after) if after and after.ballots else None,
+            consensus_before=before.consensus_by_rec if before and before.ballots else None,
+            consensus_after=after.consensus_by_rec if after and after.ballots else None,
             ballots_before=before.ballots if before else 0,
             ballots_after=after.ballots if after else 0,
         ),

@@ -372,3 +372,36 @@ class ExportTests(SecondRoundCase):
         self.assertEqual(frozen.first_round.room.rows[1].rec.number, 2)
         moves = {m.item.number: m.gained for m in frozen.movement.room.shift.moves}
         self.assertEqual((moves[2], moves[3]), (-1, 1))
+
+
+class SpeedTests(BaseTestCase):
+    def test_the_dashboard_in_round_two_stays_at_a_constant_number_of_queries(self):
+        """Round 2 adds round 1's count (four queries, kept after) and a look at
+        FirstRound (one), whatever the crowd."""
+        from django.core.cache import caches
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from discussions.management.commands.crowd import make_crowd
+
+        self.client.force_login(self.alice)
+        url = f"/f/d/{self.discussion.pk}/live/"
+
+        def draw():
+            results.clear()
+            for kept in caches.all():
+                kept.clear()
+            return self.client.get(url, {"rev": "-1", "state": "x"})
+
+        make_crowd(self.discussion, 20, seed=1)
+        _ended(self.discussion)
+        rounds.open_second_round(self.discussion.pk)
+        with CaptureQueriesContext(connection) as few:
+            response = draw()
+        self.assertContains(response, 'id="dash-movement"')
+        make_crowd(self.discussion, 300, seed=2)  # joined in round 2
+        with self.assertNumQueries(len(few)):
+            response = draw()
+        # The dashboard's 13 (test_facilitator_live), FirstRound, and round 1's count: its
+        # list, tables, people and ballots (no snapshot or entries to read).
+        self.assertEqual(len(few), 18)

@@ -85,7 +85,7 @@ def test_a_second_round_moves_a_recommendation_and_the_projector_shows_it(
     for name, size in (("390", PHONE), ("320", {"width": 320, "height": 700})):
         mine.set_viewport_size(size)
         mine.evaluate("() => window.scrollTo({top: 0, behavior: 'instant'})")
-        mine.wait_for_function("() => window.scrollY === 0")
+        mine.wait_for_timeout(200)  # let a redraw settle before the picture
         mine.screenshot(path=str(ARTIFACTS / f"round2-phone-{name}.png"))
     mine.set_viewport_size(PHONE)
 

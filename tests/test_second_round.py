@@ -301,6 +301,8 @@ class ScreensTests(SecondRoundCase):
         self.assertIn("▲ +1", projector)
         self.assertIn("▼ −1", projector)
         self.assertIn("upp 1 plats sedan runda 1", projector)
+        timer_page = self.client.get(f"/f/d/{self.discussion.pk}/projector/").content.decode()
+        self.assertIn('class="pj-round"', timer_page)
 
 
 class ExportTests(SecondRoundCase):
@@ -405,3 +407,16 @@ class SpeedTests(BaseTestCase):
         # The dashboard's 13 (test_facilitator_live), FirstRound, and round 1's count: its
         # list, tables, people and ballots (no snapshot or entries to read).
         self.assertEqual(len(few), 18)
+
+
+class RoundEndedTests(SecondRoundCase):
+    def test_the_dashboard_says_when_round_two_is_over(self):
+        self.client.force_login(self.alice)
+        rounds.open_second_round(self.discussion.pk)
+        dashboard = f"/f/d/{self.discussion.pk}/"
+        self.assertIn("Deltagarna kan ändra", self.client.get(dashboard).content.decode())
+        _ended(self.discussion, minutes=10)
+        page = self.client.get(dashboard).content.decode()
+        self.assertIn("Runda 2 är slut", page)
+        self.assertNotIn("Deltagarna kan ändra", page)
+        self.assertNotIn('id="open-round-2"', page)  # no third round

@@ -100,6 +100,13 @@ def test_a_second_round_moves_a_recommendation_and_the_projector_shows_it(
     board.screenshot(path=str(ARTIFACTS / "round2-dashboard.png"))
     found = {"dashboard, round 2": run_axe(board)}
 
+    # The projector's timer says it is round 2, for the room.
+    board.set_viewport_size(PROJECTOR)
+    board.goto(f"{base}/f/d/{d.pk}/projector/")
+    expect(board.locator(".pj-round")).to_contain_text("Runda 2")
+    screenshot(board, "round2-projector-timer")
+    found["projector, round 2"] = run_axe(board)
+
     # The projector: #1 first, with ▲ +2 beside it and words for a screen reader.
     board.set_viewport_size(PROJECTOR)
     board.goto(f"{base}/f/d/{d.pk}/projector/results/")

@@ -51,6 +51,11 @@ def main(argv=None) -> int:
         "--database", default="", help="postgres://…/NAME with 'bench'; empty: an SQLite file"
     )
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--second-round",
+        action="store_true",
+        help="measure in round 2: round 1 ends once the room is full, round 2 opens",
+    )
     parser.add_argument("--poll-seconds", type=float, default=5.0)
     parser.add_argument(
         "--profile", default="", help="a request's name: print where its CPU time goes (cProfile)"
@@ -88,6 +93,16 @@ def main(argv=None) -> int:
     discussion.set_clock(timer.start(discussion.clock, timezone.now()))
     discussion.save()
     db.fill_room(d, args.participants)
+    if args.second_round:
+        # Round 1 ended with every ballot in; round 2 runs from the same ballots, so
+        # each redraw also counts (cold) or looks up (kept) round 1 and the movement.
+        from discussions import rounds
+
+        discussion.refresh_from_db()
+        discussion.set_clock(timer.end(discussion.clock, timezone.now()))
+        discussion.save()
+        rounds.open_second_round(d)
+        discussion.refresh_from_db()
     if connection.vendor == "postgresql":
         # As autovacuum would within a minute of a hall filling up: without
         # statistics the planner takes the fresh tables for empty.

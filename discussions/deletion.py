@@ -68,6 +68,10 @@ def _refuse_if_busy(discussions, now) -> None:
 def delete_participant_data(workshop: Workshop) -> dict[str, int]:
     """Delete participants, rankings, texts and +1s; keep the report as a snapshot.
 
+    The round-1 copies of a second round (FirstRoundRanking, Participant.first_round_why)
+    go with their participants; the snapshot keeps round 1's results and the movement
+    (stored.data), as it keeps round 2's.
+
     Raises Refused while a discussion is running or paused. A discussion that has
     started gets a ReportSnapshot of its results now (one that already has one keeps
     it: it was ended for good when that was made, so no answer came since) and is

@@ -36,7 +36,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from discussions import results, stored, timer
-from discussions.models import Discussion, Group, ModerationEvent, Workshop
+from discussions.models import Discussion, FirstRound, Group, ModerationEvent, Workshop
 from discussions.results import rounded
 from discussions.stored import DECIMALS, SCHEMA_VERSION
 from recommendations.models import Recommendation
@@ -268,19 +268,10 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Table]:
                     areas.rows.append([e.pk, title, e.group_name, *who_wrote, *end])
                 else:
                     activities.rows.append([e.pk, title, e.group_name, *who_wrote, *rec, *end])
-    return [
-        summary,
-        agreement,
-        places,
-        rankings,
-        whys,
-        areas,
-        activities,
-        hidden,
-        merged,
-        log,
-        _agreed_sheet(discussed, include_names),
-    ]
+    from discussions import export_rounds  # which builds on this module's Table
+
+    tables = [summary, agreement, places, rankings, whys, areas, activities, hidden, merged, log]
+    return [*tables, _agreed_sheet(discussed, include_names), *export_rounds.sheets(discussed)]
 
 
 def _agreed_sheet(discussed, include_names: bool) -> Table:
@@ -474,6 +465,8 @@ def _discussion_document(discussion, groups, include_names: bool, now, events=()
         return item
 
     participants = []
+    # In a second round: each one's round-1 ballot and why (none: joined in round 2).
+    first = {p.pk: p for p in res.first_round.people} if res.first_round else None
     for person in res.people:
         item = {"id": person.public_id, "group": person.group_id}
         if include_names:
@@ -484,6 +477,10 @@ def _discussion_document(discussion, groups, include_names: bool, now, events=()
             ranked_at=_iso(person.ranked_at),
             joined_at=_iso(person.joined_at),
         )
+        if first is not None:
+            before = first.get(person.pk)
+            item["first_round_ranking"] = [rec.number for rec in before.ballot] if before else []
+            item["first_round_why"] = before.why if before else ""
         participants.append(item)
 
     data = stored.data(res, results.of(discussion, results.GROUP))
@@ -514,6 +511,23 @@ def _discussion_document(discussion, groups, include_names: bool, now, events=()
         "kept_texts": data["kept_texts"] if res.frozen_at else None,
         "moderation_log": [_event(event) for event in events],
         "table_answers": _table_answers(res, people, include_names),
+        "round": discussion.round,
+        "first_round_clock": _first_round_clock(discussion),
+    }
+
+
+def _first_round_clock(discussion) -> dict | None:
+    """Round 1's clock in a second round (discussions/rounds.py), else None."""
+    if discussion.round != 2:
+        return None
+    first = FirstRound.objects.filter(discussion=discussion).first()
+    if first is None:
+        return None
+    return {
+        "duration_seconds": first.duration_seconds,
+        "started_at": _iso(first.started_at),
+        "ended_at": _iso(first.ended_at),
+        "round_two_opened_at": _iso(first.closed_at),
     }
 
 

@@ -86,6 +86,7 @@ urlpatterns = [
     path("d/<id:discussion_id>/end/", views.end_confirm, name="end_confirm"),
     path("d/<id:discussion_id>/timer/<str:action>/", views.timer_control, name="timer"),
     path("d/<id:discussion_id>/reveal/", views.reveal, name="reveal"),
+    path("d/<id:discussion_id>/runda-2/", views.second_round, name="second_round"),
     path("d/<id:discussion_id>/<str:kind>/<id:pk>/hide/", views.entry_hide, name="entry_hide"),
     path("d/<id:discussion_id>/<str:kind>/<id:pk>/merge/", views.entry_merge, name="entry_merge"),
     path("d/<id:discussion_id>/logg/<id:event_id>/angra/", views.merge_undo, name="merge_undo"),

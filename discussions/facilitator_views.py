@@ -41,7 +41,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from discussions import after_answer, facilitator_writes, hall, plenary, results, timer
+from discussions import after_answer, facilitator_writes, hall, plenary, results, rounds, timer
 from discussions.access import discussion_for_user
 from discussions.converters import id_or_none
 from discussions.locks import CLOCK_FIELDS
@@ -162,6 +162,20 @@ def reveal(request, discussion_id):
     if wanted not in ("0", "1"):
         return _refused(request, discussion.pk, Refused(_("Ogiltig begäran.")))
     facilitator_writes.reveal_results(discussion.pk, wanted == "1")
+    return _done(request, discussion.pk)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def second_round(request, discussion_id):
+    """Open round 2 (discussions/rounds.py), with its length in minutes from the form."""
+    discussion = discussion_for_user(request, discussion_id)
+    try:
+        seconds = rounds.parse_minutes(request.POST.get("minutes"), discussion.duration_seconds)
+        rounds.open_second_round(discussion.pk, seconds)
+    except Refused as refused:
+        return _refused(request, discussion.pk, refused)
     return _done(request, discussion.pk)
 
 

@@ -208,6 +208,11 @@ class Discussion(models.Model):
     # Group.revision); live_revision() adds the two up.
     revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Which round the live ballots (Ranking, Participant.why) and the clock above are
+    # of: 1, or 2 once the facilitator opened a second round after the plenary
+    # (facilitator_writes.open_second_round). Round 1 is then kept as it was, in
+    # FirstRound and FirstRoundRanking.
+    round = models.PositiveSmallIntegerField(_("runda"), default=1)
 
     class Meta:
         verbose_name = _("diskussion")
@@ -243,6 +248,9 @@ class Discussion(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(join_code=""), name="discussions_discussion_join_code_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(round__in=[1, 2]), name="discussions_discussion_round_1_or_2"
             ),
         ]
 
@@ -355,6 +363,9 @@ class Participant(models.Model):
     display_name = models.CharField(_("namn"), max_length=NAME_MAX, blank=True)
     why = models.CharField(_("varför"), max_length=TEXT_MAX, blank=True)
     ranked_at = models.DateTimeField(null=True, blank=True)
+    # The why as it was when round 1 closed (copied when round 2 opens; "" for
+    # someone who joined in round 2 or gave none). Round 1's ballot: FirstRoundRanking.
+    first_round_why = models.CharField(_("varför i runda 1"), max_length=TEXT_MAX, blank=True)
     # Seeds this phone's order of the cards when the discussion shuffles them,
     # so the order stays put across reloads.
     shuffle_seed = models.PositiveIntegerField(default=new_shuffle_seed)
@@ -403,6 +414,71 @@ class Ranking(models.Model):
 
     def __str__(self):
         return f"{self.participant}: {self.position}. {self.recommendation.title}"
+
+
+class FirstRound(models.Model):
+    """Round 1's clock as it was when the facilitator opened round 2: the
+    Discussion's clock fields are round 2's from then on. `closed_at`: when round 2
+    opened; who joined after it has no round-1 ballot."""
+
+    discussion = models.OneToOneField(
+        Discussion, on_delete=models.CASCADE, related_name="first_round"
+    )
+    duration_seconds = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    paused_seconds = models.FloatField(default=0)
+    ended_at = models.DateTimeField()
+    closed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("runda 1")
+        verbose_name_plural = _("första rundor")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__gte=F("started_at")),
+                name="discussions_firstround_ended_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__gte=F("ended_at")),
+                name="discussions_firstround_closed_after_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.discussion_id}: {self.started_at:%H:%M}–{self.ended_at:%H:%M}"
+
+
+class FirstRoundRanking(models.Model):
+    """One place on a participant's round-1 ballot, copied from Ranking when round 2
+    opened and never written again. The same constraints as Ranking."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="first_round_rankings"
+    )
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("rangordning i runda 1")
+        verbose_name_plural = _("rangordningar i runda 1")
+        ordering = ["participant_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "recommendation"],
+                name="discussions_firstroundranking_recommendation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "position"],
+                name="discussions_firstroundranking_position_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1, position__lte=100),
+                name="discussions_firstroundranking_position_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id}: {self.position}. {self.recommendation_id}"
 
 
 class Entry(models.Model):

@@ -36,6 +36,11 @@ Where the rules live:
   shows only as part of that one (its +1s were moved there by the merge).
 - Once the participants' data is deleted, the results are those frozen in the
   discussion's ReportSnapshot (discussions/stored.py writes and reads that form).
+- In a second round (discussions/rounds.py) the live ballots are round 2's; round
+  1's results are counted from its copy (`of(..., round=1)`, the same rules, no
+  entries: those belong to the discussion, not to a round) and kept apart, as
+  round 1 never changes once copied. Round 2's Results carry them (`first_round`)
+  and what moved between the two (`movement`, discussions/movement.py).
 
 A Results holds no translated text: it is kept in this process with the discussion's
 live revision it was counted at (`_newest`) and shown in every language. Every write
@@ -49,7 +54,7 @@ import math
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
@@ -58,10 +63,12 @@ from django.db.models import Count
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
-from discussions import after_answer, ranking
+from discussions import after_answer, consensus, movement, ranking
 from discussions.models import (
     ActivityProposal,
     Discussion,
+    FirstRound,
+    FirstRoundRanking,
     MissingArea,
     Participant,
     Ranking,
@@ -182,6 +189,13 @@ class Table:
     def kemeny_compared(self) -> bool:
         """Whether the Kemeny order was counted (not beyond ranking.MAX_KEMENY_ITEMS)."""
         return bool(self.kemeny)
+
+    @cached_property
+    def consensus_by_rec(self) -> dict:
+        """Each recommendation's Tastle-Wierman consensus over the places it got (the
+        unranked left out: consensus.py says why), for the movement between rounds;
+        kept on the table, so round 1's, which never changes, is counted once."""
+        return {row.rec: consensus.tastle_wierman(row.position_counts[:-1]) for row in self.rows}
 
     @cached_property
     def tied_places(self) -> frozenset[int]:
@@ -358,6 +372,11 @@ class Results:
     all_activities: list[Entry]
     frozen_at: datetime | None = None  # when the participants' data was deleted
     agreed: list[Agreed] = field(default_factory=list)  # tables' agreed answers, in table order
+    # A second round (discussions/rounds.py): these are round 2's results; round 1's
+    # are `first_round`, and `movement` what moved between them. None in round 1.
+    round: int = 1
+    first_round: "Results | None" = field(default=None, repr=False, compare=False)
+    movement: "Movement | None" = None
 
     def table(self, group_id: int) -> Table | None:
         return next((t for t in self.tables if t.group_id == group_id), None)
@@ -406,6 +425,12 @@ class Results:
     @cached_property
     def _entry_by_pk(self) -> dict[tuple[str, int], Entry]:
         return {(e.kind, e.pk): e for e in [*self.all_areas, *self.all_activities]}
+
+    @property
+    def room_with_moves(self) -> list[tuple[Row, "movement.Move | None"]]:
+        """The room's rows, each with its move since round 1 (None in round 1)."""
+        moves = {m.item: m for m in self.movement.room.shift.moves} if self.movement else {}
+        return [(row, moves.get(row.rec)) for row in self.room.rows]
 
 
 # --- A participant's receipt ---------------------------------------------------------
@@ -516,7 +541,13 @@ def _fate(entry: Entry, by_pk: dict) -> Fate:
 # --- The one way in -----------------------------------------------------------------
 
 
-def of(discussion: Discussion, weighting: str = PARTICIPANT, *, kept_for: float | None = None):
+def of(
+    discussion: Discussion,
+    weighting: str = PARTICIPANT,
+    *,
+    kept_for: float | None = None,
+    round: int | None = None,
+):
     """The discussion's results as of its live revision, with every participant or
     every table weighing the same: nine queries, one while this process has them.
 
@@ -527,8 +558,13 @@ def of(discussion: Discussion, weighting: str = PARTICIPANT, *, kept_for: float 
     screen's next poll. A full hall's count takes a tenth of a second of a busy core;
     this way no poll waits for it, and the screens of one hall (the dashboard, the
     projector) share one count per wait instead of each starting its own.
+
+    `round=1` in a second round: round 1's results (those of round 2 carry them).
     """
     weighting = parse_weighting(weighting)
+    if round == 1 and discussion.round == 2:
+        current = of(discussion, weighting, kept_for=kept_for)
+        return current.first_round or current
     # Read before the answers (here, or by the caller that annotated it): a write in
     # between shows one count later, never the other way round.
     revision = getattr(discussion, "live_revision", None)
@@ -597,6 +633,7 @@ _newest = _Newest(size=8)
 def clear() -> None:
     """Forget what this process kept (the tests do: a rollback reuses revisions)."""
     _newest.clear()
+    _first_rounds.clear()
 
 
 def _count_again(pk: int, weighting: str) -> None:
@@ -604,6 +641,28 @@ def _count_again(pk: int, weighting: str) -> None:
     discussion = Discussion.objects.filter(pk=pk).first()
     if discussion is not None:  # else deleted meanwhile: nobody to show it to
         of(discussion, weighting)
+
+
+# Round 1's results of the last few discussions in a second round, by the moment
+# round 2 opened: they never change after it (see the module's docstring).
+_first_rounds: dict = {}
+_FIRST_ROUNDS_KEPT = 8
+
+
+def _with_first_round(discussion: Discussion, weighting: str, current: Results) -> Results:
+    """Round 2's results with round 1's and the movement: one query when round 1's
+    results are kept, five when counted."""
+    first = FirstRound.objects.filter(discussion_id=discussion.pk).first()
+    if first is None:
+        return current
+    key = (discussion.pk, weighting, first.closed_at)
+    before = _first_rounds.get(key)
+    if before is None:
+        before = _count_answers(discussion, weighting, current.revision, first_round=first)
+        if len(_first_rounds) >= _FIRST_ROUNDS_KEPT:
+            del _first_rounds[next(iter(_first_rounds))]
+        _first_rounds[key] = before
+    return replace(current, round=2, first_round=before, movement=moved(before, current))
 
 
 # --- Counting -----------------------------------------------------------------------
@@ -615,6 +674,16 @@ def _count(discussion: Discussion, weighting: str, revision: int) -> Results:
     snapshot = ReportSnapshot.objects.filter(discussion=discussion).first()
     if snapshot is not None:
         return stored.results(discussion.pk, revision, weighting, snapshot)
+    current = _count_answers(discussion, weighting, revision)
+    if discussion.round == 2:
+        return _with_first_round(discussion, weighting, current)
+    return current
+
+
+def _count_answers(
+    discussion: Discussion, weighting: str, revision: int, first_round: FirstRound | None = None
+) -> Results:
+    """The results of the live answers; with `first_round`, round 1's, of its copy."""
     by_pk = {
         pk: Rec(number, title)
         for pk, number, title in Recommendation.objects.filter(
@@ -626,9 +695,12 @@ def _count(discussion: Discussion, weighting: str, revision: int) -> Results:
     recs = list(by_pk.values())
     groups = list(discussion.groups.values_list("pk", "name", "revision"))
     names = {pk: name for pk, name, _revision in groups}
-    people = _people(discussion, by_pk)
-    areas = _entries(MissingArea, discussion, names)
-    activities = _entries(ActivityProposal, discussion, names)
+    people = _people(discussion, by_pk, first_round)
+    if first_round is not None:
+        areas, activities = [], []  # the discussion's, not a round's
+    else:
+        areas = _entries(MissingArea, discussion, names)
+        activities = _entries(ActivityProposal, discussion, names)
 
     authors = {entry.author_id for entry in [*areas, *activities]}
     joined, ranked, wrote = Counter(), Counter(), Counter()
@@ -678,7 +750,56 @@ def _count(discussion: Discussion, weighting: str, revision: int) -> Results:
         people=people,
         areas=areas,
         activities=activities,
-        agreed=agreed_answers(tables, _answer_versions(discussion)),
+        # The agreed answers belong to the discussion, like the entries: none in round 1's.
+        agreed=[] if first_round else agreed_answers(tables, _answer_versions(discussion)),
+    )
+
+
+@dataclass(frozen=True)
+class TableMovement:
+    """What moved at one table (group_id None: the room) between the rounds; its
+    moves' items are Recs."""
+
+    group_id: int | None
+    name: str
+    shift: movement.Shift
+
+
+@dataclass(frozen=True)
+class Movement:
+    room: TableMovement
+    tables: list[TableMovement]  # in the discussion's order, those of either round
+
+
+def _table_movement(before: Table | None, after: Table | None) -> TableMovement:
+    counted = [t for t in (before, after) if t is not None and t.ballots]
+    shown = after or before
+    return TableMovement(
+        shown.group_id,
+        shown.name,
+        movement.shift(
+            {row.rec: row.place for row in before.rows} if before and before.ballots else {},
+            {row.rec: row.place for row in after.rows} if after and after.ballots else {},
+            order=[row.rec for row in (counted[-1] if counted else shown).rows],
+            agreement_before=before.agreement if before else None,
+            agreement_after=after.agreement if after else None,
+            consensus_before=before.consensus_by_rec if before and before.ballots else None,
+            consensus_after=after.consensus_by_rec if after and after.ballots else None,
+            ballots_before=before.ballots if before else 0,
+            ballots_after=after.ballots if after else 0,
+        ),
+    )
+
+
+def moved(before: Results, after: Results) -> Movement:
+    """What moved from round 1's results to round 2's: the room's, and each table's
+    (a table added in round 2 has nothing before; one deleted, nothing after)."""
+    earlier = {t.group_id: t for t in before.tables}
+    later = {t.group_id: t for t in after.tables}
+    ids = [*later, *(pk for pk in earlier if pk not in later)]
+    return Movement(
+        _table_movement(before.room, after.room),
+        [_table_movement(earlier.get(pk), later.get(pk)) for pk in ids],
     )
 
 
@@ -812,25 +933,32 @@ def _shown(entries) -> tuple[list[Entry], list[Entry]]:
 # --- Reading the answers: one query each --------------------------------------------
 
 
-def _people(discussion: Discussion, recs: dict[int, Rec]) -> list[Person]:
-    """Everyone who joined, with their ballot cut to the recommendations of the list."""
+def _people(
+    discussion: Discussion, recs: dict[int, Rec], first_round: FirstRound | None = None
+) -> list[Person]:
+    """Everyone who joined, with their ballot cut to the recommendations of the list;
+    with `first_round`, who had joined when round 2 opened, with their round-1 ballot
+    and why (a table someone moved to since counts them there)."""
     people = {}
-    for pk, public_id, name, group_id, why, ranked_at, joined_at in (
-        Participant.objects.filter(discussion=discussion)
-        .order_by("created_at", "pk")
-        .values_list(
-            "pk", "public_id", "display_name", "group_id", "why", "ranked_at", "created_at"
-        )
+    joined = Participant.objects.filter(discussion=discussion)
+    why_field, ballots = "why", Ranking.objects
+    if first_round is not None:
+        joined = joined.filter(created_at__lte=first_round.closed_at)
+        why_field, ballots = "first_round_why", FirstRoundRanking.objects
+    for pk, public_id, name, group_id, why, ranked_at, joined_at in joined.order_by(
+        "created_at", "pk"
+    ).values_list(
+        "pk", "public_id", "display_name", "group_id", why_field, "ranked_at", "created_at"
     ):
         people[pk] = Person(pk, public_id, name, group_id, why, ranked_at, joined_at, [])
     rows = (
-        Ranking.objects.filter(participant__discussion=discussion)
+        ballots.filter(participant__discussion=discussion)
         .order_by("participant_id", "position")
         .values_list("participant_id", "recommendation_id")
     )
     for participant_id, rec_id in rows:
         rec = recs.get(rec_id)  # None: a recommendation of a list no longer used
-        if rec is not None:
+        if rec is not None and participant_id in people:
             people[participant_id].ballot.append(rec)
     return list(people.values())
 

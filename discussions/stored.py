@@ -7,6 +7,8 @@ report, the summary sheets and the screens show what was frozen. The form is the
 docs/export-schema.md describes, numbers rounded by `results.rounded`.
 """
 
+from dataclasses import replace
+
 from discussions import ranking
 from discussions.models import ReportSnapshot
 from discussions.results import (
@@ -20,6 +22,7 @@ from discussions.results import (
     Results,
     Table,
     finish,
+    moved,
     rounded,
     table,
 )
@@ -45,6 +48,7 @@ def data(by_participant: Results, by_group: Results) -> dict:
                 for t in by_participant.tables
             ],
             "agreed_answers": [_agreed(a) for a in by_participant.agreed],
+            **_second_round(by_participant, by_group),
         },
         "kept_texts": {
             "whys": [
@@ -63,6 +67,56 @@ def data(by_participant: Results, by_group: Results) -> dict:
                 for e in activities.entries
             ],
         },
+    }
+
+
+def _second_round(by_participant: Results, by_group: Results) -> dict:
+    """In a second round: round 1's results (the same form as round 2's) and the
+    movement ($defs/movement in the schema); nothing in round 1."""
+    first, first_by_group = by_participant.first_round, by_group.first_round
+    if first is None or first_by_group is None:
+        return {}
+    return {
+        "round": 2,
+        "first_round": {
+            "participants": first.room.participants,
+            "ballots": first.room.ballots,
+            "overall": _table(first.room),
+            "overall_by_group": _table(first_by_group.room),
+            "groups": [
+                {"group": t.group_id, "name": t.name, "participants": t.participants, **_table(t)}
+                for t in first.tables
+            ],
+        },
+        "movement": {
+            "overall": _shift(by_participant.movement.room.shift),
+            "overall_by_group": _shift(by_group.movement.room.shift),
+            "groups": [
+                {"group": t.group_id, "name": t.name, **_shift(t.shift)}
+                for t in by_participant.movement.tables
+            ],
+        },
+    }
+
+
+def _shift(shift) -> dict:
+    return {
+        "ballots_before": shift.ballots_before,
+        "ballots_after": shift.ballots_after,
+        "kendalls_w_before": rounded(shift.agreement_before, DECIMALS),
+        "kendalls_w_after": rounded(shift.agreement_after, DECIMALS),
+        "rows": [
+            {
+                "recommendation": m.item.number,
+                "title": m.item.title,
+                "place_before": m.before,
+                "place_after": m.after,
+                "gained": m.gained,
+                "consensus_before": rounded(m.consensus_before, DECIMALS),
+                "consensus_after": rounded(m.consensus_after, DECIMALS),
+            }
+            for m in shift.moves
+        ],
     }
 
 
@@ -139,7 +193,7 @@ def results(discussion_id: int, revision: int, weighting: str, snapshot: ReportS
         rec = by_number.get(why["recommendation"]) if why["recommendation"] else None
         reasons.setdefault(rec, []).append((why["text"], why["group"]))
     order = [row.rec for row in room.rows]
-    return finish(
+    frozen = finish(
         discussion_id,
         revision,
         weighting,
@@ -157,6 +211,32 @@ def results(discussion_id: int, revision: int, weighting: str, snapshot: ReportS
         # Frozen before the agreed answers were kept: none to show.
         agreed=[_read_agreed(a, by_number) for a in stored.get("agreed_answers", [])],
     )
+    if "first_round" not in stored:
+        return frozen
+    # A second round's report keeps round 1's tables; the movement is derived again.
+    first_data = stored["first_round"]
+    first_room = _read_table(
+        recs,
+        first_data["overall_by_group" if weighting == GROUP else "overall"],
+        None,
+        "",
+        first_data["participants"],
+    )
+    first_tables = [
+        _read_table(recs, g, g["group"], g["name"], g["participants"]) for g in first_data["groups"]
+    ]
+    first = finish(
+        discussion_id,
+        revision,
+        weighting,
+        recs,
+        first_room,
+        first_tables,
+        [Participation(t.group_id, t.name, t.participants, t.ballots, None) for t in first_tables],
+        [],
+        frozen_at=snapshot.created_at,
+    )
+    return replace(frozen, round=2, first_round=first, movement=moved(first, frozen))
 
 
 def _read_agreed(stored: dict, by_number: dict) -> Agreed:

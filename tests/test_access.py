@@ -203,6 +203,8 @@ class AccessTableTests(BaseTestCase):
             Row("facilitator:end_confirm", d, expect=members_only(200), query="next=projector"),
             Row("facilitator:timer", {**d, "action": "pause"}, "post", expect=members_only(303)),
             Row("facilitator:reveal", d, "post", {"reveal": "1"}, members_only(303)),
+            # Round 1 has not ended here: a member gets the reason, anyone else nothing.
+            Row("facilitator:second_round", d, "post", {"minutes": "10"}, members_only(409)),
             Row("facilitator:entry_hide", area, "post", {"hidden": "1"}, members_only(303)),
             Row("facilitator:entry_merge", area, expect=members_only(200)),
             Row(

@@ -318,6 +318,12 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "facilitator:reveal": Spec(
                 "controls", POST, {"reveal": choice(["0", "1"]), **back}, {"reveal": "1"}
             ),
+            "facilitator:second_round": Spec(
+                "controls",
+                POST,
+                {"minutes": mostly(st.integers(-5, 2000).map(str), huge_or_odd), **back},
+                {"minutes": "10"},
+            ),
             "facilitator:entry_hide": Spec(
                 "controls", POST, {"hidden": choice(["0", "1"]), **back}, {"hidden": "1"}
             ),

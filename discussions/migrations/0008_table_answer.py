@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussions', '0006_moderation_log'),
+        ('discussions', '0007_second_round'),
         ('recommendations', '0002_set_created_by'),
     ]
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db.models import F
 from playwright.sync_api import expect
 
+from discussions import rounds
 from discussions.models import (
     ActivityProposal,
     Discussion,
@@ -202,6 +203,16 @@ def test_no_serious_violation_on_any_page(live_server, browser, site, settings):
     check("phone, ended", f"/d/{d}/")
     check("phone, ended, why", f"/d/{d}/why/")
     check("phone, ended, summary", f"/d/{d}/done/")
+    # A second round: the dashboard's movement, the phone's notice, the projector's
+    # arrows and the report's section; then round 2 ends as round 1 did.
+    rounds.open_second_round(d)
+    Discussion.objects.filter(pk=d).update(results_revealed=True)
+    check("dashboard, round 2", f"/f/d/{d}/")
+    check("phone, round 2", f"/d/{d}/")
+    check("results projector, round 2", f"/f/d/{d}/projector/results/")
+    check("report, round 2", f"/f/w/{workshop.pk}/export/report/")
+    Discussion.objects.filter(pk=d).update(results_revealed=False)
+    set_clock(discussion, "ended")
     assert Participant.objects.filter(display_name="Astrid").exists()
 
     # --- Someone too late, and someone guessing

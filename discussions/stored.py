@@ -11,6 +11,7 @@ from discussions import ranking
 from discussions.models import ReportSnapshot
 from discussions.results import (
     GROUP,
+    Coverage,
     Entry,
     Participation,
     Reasons,
@@ -42,6 +43,7 @@ def data(by_participant: Results, by_group: Results) -> dict:
                 {"group": t.group_id, "name": t.name, "participants": t.participants, **_table(t)}
                 for t in by_participant.tables
             ],
+            "coverage": coverage_data(by_participant.coverage),
         },
         "kept_texts": {
             "whys": [
@@ -60,6 +62,32 @@ def data(by_participant: Results, by_group: Results) -> dict:
                 for e in activities.entries
             ],
         },
+    }
+
+
+def coverage_data(c: Coverage) -> dict:
+    """The activities per recommendation and table ($defs/coverage; the rule it counts
+    by is results.py's, at `coverage`)."""
+    return {
+        "activities": c.total,
+        "without_activity": [rec.number for rec in c.gaps],
+        "rows": [
+            {
+                "recommendation": row.rec.number,
+                "title": row.rec.title,
+                "place": row.place,
+                "activities": row.total,
+                "groups": [
+                    {"group": t.group_id, "name": t.name, "activities": n}
+                    for t, n in zip(c.tables, row.counts, strict=True)
+                ],
+            }
+            for row in c.rows
+        ],
+        "groups": [
+            {"group": t.group_id, "name": t.name, "activities": n}
+            for t, n in zip(c.tables, c.table_totals, strict=True)
+        ],
     }
 
 

@@ -47,6 +47,7 @@ SHEETS = [
     "Dolda inlägg",
     "Sammanslagna inlägg",
     "Moderering",
+    "Täckning",
 ]
 CSV_FILES = {
     "dolda.csv",
@@ -59,6 +60,7 @@ CSV_FILES = {
     "varfor.csv",
     "saknade-omraden.csv",
     "aktiviteter.csv",
+    "tackning.csv",
 }
 # Table 1 leans to 3, table 2 to 5; ballots are partial on purpose.
 TABLE1 = [(3, 1, 2), (3, 2), (1, 3, 5, 2)]

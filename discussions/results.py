@@ -49,7 +49,7 @@ import math
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
@@ -670,12 +670,29 @@ class Coverage:
 
     @property
     def tables_without(self) -> list[str]:
-        """The names of the tables without any activity, in the discussion's order."""
-        return [t.name for t, n in zip(self.tables, self.table_totals, strict=True) if not n]
+        """The names of the tables someone sat at without any activity, in the
+        discussion's order (a table nobody joined has nothing to say)."""
+        return [
+            t.name
+            for t, n in zip(self.tables, self.table_totals, strict=True)
+            if not n and t.participants
+        ]
 
     @property
     def tables_without_text(self) -> str:
         return ", ".join(self.tables_without)
+
+    @cached_property
+    def seated(self) -> "Coverage":
+        """The same with only the tables someone joined: the report's columns, which
+        leave out a table nobody sat at."""
+        keep = [i for i, t in enumerate(self.tables) if t.participants]
+        return replace(
+            self,
+            tables=[self.tables[i] for i in keep],
+            rows=[replace(row, counts=[row.counts[i] for i in keep]) for row in self.rows],
+            table_totals=[self.table_totals[i] for i in keep],
+        )
 
 
 def coverage(room: Table, tables: list[Table], activities: list[Activities]) -> Coverage:

@@ -287,6 +287,20 @@ class ExportTests(CoverageCase):
         self.assertContains(response, "(Ingen aktivitet)", count=4)
 
 
+class EmptyTableTests(CoverageCase):
+    def test_a_table_nobody_sat_at_is_no_part_of_the_report_nor_named(self):
+        Group.objects.create(discussion=self.discussion, name="Bord 9", position=9)
+        Discussion.bump_revision(self.d)
+        coverage = self.counted()
+        self.assertEqual([t.name for t in coverage.tables][-1], "Bord 9")
+        self.assertEqual(coverage.tables_without, ["Bord 3"])
+        self.assertEqual([t.name for t in coverage.seated.tables], ["Bord 1", "Bord 2", "Bord 3"])
+        self.assertEqual(coverage.seated.rows[0].counts, coverage.rows[0].counts[:3])
+        report = self.client.get(reverse("export:report", args=[self.workshop.pk]))
+        self.assertNotContains(report, "Bord 9")
+        self.assertContains(report, "Bord 3 har inte föreslagit någon aktivitet än.")
+
+
 class PagesTests(SimpleTestCase):
     def coverage(self, tables):
         room = results.Table(None, "", 0, 0, 0, None, [], [])

@@ -194,6 +194,12 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Table]:
         formats={1: "yyyy-mm-dd hh:mm:ss"},
     )
 
+    covered = Table(
+        "Täckning",
+        "tackning.csv",
+        ["Diskussion", "Plats", "Nr", "Rekommendation", "Grupp", "Aktiviteter", "Utan aktivitet"],
+    )
+
     with consistent_read():
         discussions = _discussions(workshop)
         discussed = [(d.title, results.of(d)) for d in discussions]
@@ -268,10 +274,12 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Table]:
                     areas.rows.append([e.pk, title, e.group_name, *who_wrote, *end])
                 else:
                     activities.rows.append([e.pk, title, e.group_name, *who_wrote, *rec, *end])
+        covered.rows += coverage_rows(title, res.coverage)
     from discussions import export_rounds  # which builds on this module's Table
 
     tables = [summary, agreement, places, rankings, whys, areas, activities, hidden, merged, log]
-    return [*tables, _agreed_sheet(discussed, include_names), *export_rounds.sheets(discussed)]
+    agreed = _agreed_sheet(discussed, include_names)
+    return [*tables, agreed, covered, *export_rounds.sheets(discussed)]
 
 
 def _agreed_sheet(discussed, include_names: bool) -> Table:
@@ -325,6 +333,19 @@ def _agreed_sheet(discussed, include_names: bool) -> Table:
                     ]
                 )
     return sheet
+
+
+def coverage_rows(title: str, coverage: results.Coverage) -> list[list]:
+    """Per recommendation: all tables (each activity once), then each table. A table's
+    total is the sum of its rows; "Alla grupper" need not be (results.py, coverage)."""
+    rows = []
+    for row in coverage.rows:
+        start = [title, row.place, row.rec.number, row.rec.title]
+        rows.append([*start, "Alla grupper", row.total, "Ja" if row.gap else None])
+        rows += [
+            [*start, t.name, n, None] for t, n in zip(coverage.tables, row.counts, strict=True)
+        ]
+    return rows
 
 
 def _who(person: results.Person | None, include_names: bool) -> list[str]:

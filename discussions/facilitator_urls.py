@@ -81,6 +81,16 @@ urlpatterns = [
         plenary_views.reasons_live,
         name="projector_reasons_live",
     ),
+    path(
+        "d/<id:discussion_id>/projector/coverage/",
+        plenary_views.coverage,
+        name="projector_coverage",
+    ),
+    path(
+        "d/<id:discussion_id>/projector/coverage/live/",
+        plenary_views.coverage_live,
+        name="projector_coverage_live",
+    ),
     path("d/<id:discussion_id>/projector/show/", plenary_views.show, name="projector_show"),
     path("d/<id:discussion_id>/projector/names/", plenary_views.names, name="projector_names"),
     path("d/<id:discussion_id>/end/", views.end_confirm, name="end_confirm"),

@@ -71,6 +71,7 @@ BACK = {
     "areas": "facilitator:projector_areas",
     "activities": "facilitator:projector_activities",
     "reasons": "facilitator:projector_reasons",
+    "coverage": "facilitator:projector_coverage",
     "groups": "facilitator:groups",
 }
 # The projector's views, each its own page, and the key that shows it (facilitator.js).
@@ -80,6 +81,7 @@ PROJECTOR_PAGES = {
     ProjectorView.AREAS: "facilitator:projector_areas",
     ProjectorView.ACTIVITIES: "facilitator:projector_activities",
     ProjectorView.REASONS: "facilitator:projector_reasons",
+    ProjectorView.COVERAGE: "facilitator:projector_coverage",
 }
 PROJECTOR_KEYS = {
     ProjectorView.TIMER: "t",
@@ -87,6 +89,7 @@ PROJECTOR_KEYS = {
     ProjectorView.AREAS: "s",
     ProjectorView.ACTIVITIES: "a",
     ProjectorView.REASONS: "m",
+    ProjectorView.COVERAGE: "k",  # "kartläggning": T, the timer's, is taken
 }
 
 

@@ -78,6 +78,8 @@ class ProjectorView(models.TextChoices):
     AREAS = "areas", _("Saknade områden")
     ACTIVITIES = "activities", _("Aktiviteter")
     REASONS = "reasons", _("Motiveringar")
+    # Which recommendations got a concrete activity at which table (results.coverage).
+    COVERAGE = "coverage", _("Täckning")
 
 
 class Workshop(models.Model):

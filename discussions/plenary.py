@@ -22,6 +22,7 @@ from itertools import zip_longest
 AREAS = "areas"
 ACTIVITIES = "activities"
 REASONS = "reasons"
+COVERAGE = "coverage"
 
 LINE_CHARS = 72  # characters of an entry's text in one line (about 75 in Chromium)
 TITLE_CHARS = 60  # of a recommendation's title, in its larger type (about 69)
@@ -32,6 +33,9 @@ HEADING_LINES = 1.05  # a line of a recommendation's title
 HEADING_GAP = 0.75  # above and below it
 NONE_LINES = 0.95  # "no proposals yet" under a recommendation
 MOST = {AREAS: 7, ACTIVITIES: 8, REASONS: 3}  # entries on one page: a few reasons at a time
+# The coverage's tables (its columns) on one page: twelve columns of counts beside the
+# recommendations' titles still read from the back row at 1280 × 720.
+MOST[COVERAGE] = 12
 TOP_PLACES = 3  # reasons are shown for the recommendations the room put at these places
 
 
@@ -141,7 +145,54 @@ def pages(view: str, results, *, ranked: bool, names: bool = False) -> list[Page
         return paginate(
             reason_sections(results, names) if ranked else [], MOST[REASONS], page_per_section=True
         )
+    if view == COVERAGE:
+        return coverage_pages(results.coverage, ranked)
     raise ValueError(view)
+
+
+@dataclass(frozen=True)
+class CoveragePage:
+    """Some of the tables' columns of results.coverage, every recommendation's row."""
+
+    number: int  # from 1
+    tables: list  # results.Table: this page's columns
+    rows: list[tuple]  # (results.CoverageRow, its counts at this page's tables)
+    totals: list[int]  # this page's tables' totals
+    first: int  # the number of this page's first table, from 1
+    of: int  # the tables on every page
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.tables) - 1
+
+
+def coverage_pages(coverage, ranked: bool, most: int = MOST[COVERAGE]) -> list[CoveragePage]:
+    """The tables in pages of at most `most` columns, as even as they divide (40
+    tables: four pages of ten, not three of twelve and one of four). `ranked`: rows
+    in the room's order; until the ranking is revealed in the list's, which gives no
+    order away (those outside the list come last either way)."""
+    rows = coverage.rows
+    if not ranked:
+        listed = sorted((r for r in rows if r.place is not None), key=lambda r: r.rec.number)
+        rows = listed + [r for r in rows if r.place is None]
+    n = len(coverage.tables)
+    count = max(1, math.ceil(n / most))
+    size = math.ceil(n / count) if n else 0
+    pages = []
+    for number in range(1, count + 1):
+        start = (number - 1) * size
+        end = min(start + size, n)
+        pages.append(
+            CoveragePage(
+                number,
+                coverage.tables[start:end],
+                [(row, row.counts[start:end]) for row in rows],
+                coverage.table_totals[start:end],
+                start + 1,
+                n,
+            )
+        )
+    return pages
 
 
 def activity_sections(results, ranked: bool):

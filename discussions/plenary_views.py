@@ -1,5 +1,6 @@
 """The plenary on the projector: the groups' missing areas, their activities under
-each recommendation and the reasons for the room's top recommendations, a page at a
+each recommendation, the reasons for the room's top recommendations and the coverage
+(which recommendations got an activity at which table), a page at a
 time (discussions/plenary.py chooses what fits on a page).
 
 Each view is its own page under /f/, for the workshop's members only, with a live
@@ -38,6 +39,7 @@ TEMPLATES = {
     ProjectorView.AREAS: "facilitator/projector_areas.html",
     ProjectorView.ACTIVITIES: "facilitator/projector_activities.html",
     ProjectorView.REASONS: "facilitator/projector_reasons.html",
+    ProjectorView.COVERAGE: "facilitator/projector_coverage.html",
 }
 
 
@@ -106,6 +108,18 @@ def reasons(request, discussion_id):
 @require_GET
 def reasons_live(request, discussion_id):
     return _live(request, discussion_id, ProjectorView.REASONS)
+
+
+@login_required
+@require_GET
+def coverage(request, discussion_id):
+    return _page(request, discussion_id, ProjectorView.COVERAGE)
+
+
+@login_required
+@require_GET
+def coverage_live(request, discussion_id):
+    return _live(request, discussion_id, ProjectorView.COVERAGE)
 
 
 def _chosen(request, discussion, view):

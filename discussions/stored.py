@@ -15,6 +15,7 @@ from discussions.results import (
     GROUP,
     Agreed,
     AnswerVersion,
+    Coverage,
     Entry,
     Participation,
     Reasons,
@@ -49,6 +50,7 @@ def data(by_participant: Results, by_group: Results) -> dict:
             ],
             "agreed_answers": [_agreed(a) for a in by_participant.agreed],
             **_second_round(by_participant, by_group),
+            "coverage": coverage_data(by_participant.coverage),
         },
         "kept_texts": {
             "whys": [
@@ -116,6 +118,32 @@ def _shift(shift) -> dict:
                 "consensus_after": rounded(m.consensus_after, DECIMALS),
             }
             for m in shift.moves
+        ],
+    }
+
+
+def coverage_data(c: Coverage) -> dict:
+    """The activities per recommendation and table ($defs/coverage; the rule it counts
+    by is results.py's, at `coverage`)."""
+    return {
+        "activities": c.total,
+        "without_activity": [rec.number for rec in c.gaps],
+        "rows": [
+            {
+                "recommendation": row.rec.number,
+                "title": row.rec.title,
+                "place": row.place,
+                "activities": row.total,
+                "groups": [
+                    {"group": t.group_id, "name": t.name, "activities": n}
+                    for t, n in zip(c.tables, row.counts, strict=True)
+                ],
+            }
+            for row in c.rows
+        ],
+        "groups": [
+            {"group": t.group_id, "name": t.name, "activities": n}
+            for t, n in zip(c.tables, c.table_totals, strict=True)
         ],
     }
 

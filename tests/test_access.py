@@ -198,6 +198,8 @@ class AccessTableTests(BaseTestCase):
             Row("facilitator:projector_activities_live", d, expect=members_only(200)),
             Row("facilitator:projector_reasons", d, expect=members_only(200)),
             Row("facilitator:projector_reasons_live", d, expect=members_only(200)),
+            Row("facilitator:projector_coverage", d, expect=members_only(200)),
+            Row("facilitator:projector_coverage_live", d, expect=members_only(200)),
             Row("facilitator:projector_show", d, "post", {"view": "areas"}, members_only(303)),
             Row("facilitator:projector_names", d, "post", {"names": "1"}, members_only(303)),
             Row("facilitator:end_confirm", d, expect=members_only(200), query="next=projector"),

@@ -48,6 +48,7 @@ SHEETS = [
     "Sammanslagna inlägg",
     "Moderering",
     "Gemensamma svar",
+    "Täckning",
 ]
 CSV_FILES = {
     "dolda.csv",
@@ -61,6 +62,7 @@ CSV_FILES = {
     "varfor.csv",
     "saknade-omraden.csv",
     "aktiviteter.csv",
+    "tackning.csv",
 }
 # Table 1 leans to 3, table 2 to 5; ballots are partial on purpose.
 TABLE1 = [(3, 1, 2), (3, 2), (1, 3, 5, 2)]

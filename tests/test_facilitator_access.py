@@ -43,6 +43,8 @@ class AccessTests(BaseTestCase):
             reverse("facilitator:projector_activities_live", args=[d]),
             reverse("facilitator:projector_reasons", args=[d]),
             reverse("facilitator:projector_reasons_live", args=[d]),
+            reverse("facilitator:projector_coverage", args=[d]),
+            reverse("facilitator:projector_coverage_live", args=[d]),
             reverse("facilitator:entry_merge", args=[d, "area", self.area.pk]),
         ]
 

@@ -358,11 +358,15 @@ class FacilitatorFuzzTests(TestCase, BaseTestCase):
             "facilitator:projector_activities_live": Spec("screens", GET, poll),
             "facilitator:projector_reasons": Spec("screens", GET),
             "facilitator:projector_reasons_live": Spec("screens", GET, poll),
+            "facilitator:projector_coverage": Spec("screens", GET),
+            "facilitator:projector_coverage_live": Spec("screens", GET, poll),
             "facilitator:projector_show": Spec(
                 "controls",
                 POST,
                 {
-                    "view": choice(["timer", "ranking", "areas", "activities", "reasons", "x"]),
+                    "view": choice(
+                        ["timer", "ranking", "areas", "activities", "reasons", "coverage", "x"]
+                    ),
                     "page": mostly(st.integers(-2, 99).map(str), huge_or_odd),
                 },
                 {"view": "areas", "page": "1"},

@@ -347,6 +347,7 @@ class ChoiceTests(PlenaryTestCase):
             ("projector_areas", "areas"),
             ("projector_activities", "activities"),
             ("projector_reasons", "reasons"),
+            ("projector_coverage", "coverage"),
         ]:
             with self.subTest(view=view):
                 poll_url = self.poll(name, reverse(f"facilitator:{name}", args=[self.d]))
@@ -387,9 +388,9 @@ class ChoiceTests(PlenaryTestCase):
         for i in range(15):
             add_area(p, f"Område {i}")
         response = self.page("areas", 2)
-        for key in ["t", "r", "s", "a", "m", "prev", "next"]:
+        for key in ["t", "r", "s", "a", "m", "k", "prev", "next"]:
             self.assertContains(response, f'data-shortcut="{key}"')
-        for key in ["T", "R", "S", "A", "M", "←", "→"]:
+        for key in ["T", "R", "S", "A", "M", "K", "←", "→"]:
             self.assertContains(response, f"{key}</kbd>")
         # The dashboard pages the projector with buttons, not with keys that scroll.
         dashboard = self.client.get(reverse("facilitator:dashboard", args=[self.d]))
@@ -411,7 +412,12 @@ class QueriesTests(PlenaryTestCase):
             self.assertEqual(response.status_code, 200)
             return len(queries)
 
-        names = ["projector_areas", "projector_activities", "projector_reasons"]
+        names = [
+            "projector_areas",
+            "projector_activities",
+            "projector_reasons",
+            "projector_coverage",
+        ]
         make_crowd(self.discussion, 20, seed=1)
         few = {name: draw(f"facilitator:{name}") for name in names}
         make_crowd(self.discussion, 400, seed=2)

@@ -101,7 +101,7 @@
     if (!pageHasFocus(event.target) || document.querySelector("dialog[open]")) return;
     var key = event.key === " " ? "space" : (event.key || "").toLowerCase();
     key = PAGE_KEYS[key] || key;
-    if (!/^(space|1|5|e|t|r|s|a|m|next|prev)$/.test(key)) return;
+    if (!/^(space|1|5|e|t|r|s|a|m|k|next|prev)$/.test(key)) return;
     var target = document.querySelector('[data-shortcut="' + key + '"]');
     if (!target) return;
     event.preventDefault();

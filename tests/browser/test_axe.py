@@ -170,6 +170,7 @@ def test_no_serious_violation_on_any_page(live_server, browser, site, settings):
     check("dashboard, a group opened")
     check("projector", f"/f/d/{d}/projector/")
     check("results projector, hidden", f"/f/d/{d}/projector/results/")
+    check("coverage projector", f"/f/d/{d}/projector/coverage/")
     area = MissingArea.objects.filter(discussion_id=d).first()
     check("merge", f"/f/d/{d}/area/{area.pk}/merge/")
     activity = ActivityProposal.objects.filter(discussion_id=d).first()

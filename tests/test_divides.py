@@ -1,0 +1,170 @@
+"""Issue 25's measures fed from a discussion's answers (discussions/divides.py through
+results.py): ballots built by hand, the answers counted by hand in the comments."""
+
+from datetime import timedelta
+from fractions import Fraction
+
+from django.utils import timezone
+
+from discussions import deletion, divides, results
+from discussions.models import Discussion
+from tests.base import BaseTestCase, add_participant
+
+FORWARD = [1, 2, 3, 4, 5, 6, 7, 8]
+BACKWARD = FORWARD[::-1]
+
+
+class DividesTestCase(BaseTestCase):
+    def setUp(self):
+        results.clear()
+
+    def counted(self, weighting=results.PARTICIPANT):
+        return results.of(Discussion.objects.get(pk=self.discussion.pk), weighting)
+
+
+class TablesAgainstTheRoomTests(DividesTestCase):
+    def setUp(self):
+        super().setUp()
+        # Bord 1: three ballots 1..8; Bord 2: two ballots 8..1. Rec k earns
+        # 3 × (8 − k) + 2 × (k − 1) = 22 − k points: the room orders 1..8 as Bord 1.
+        for _ in range(3):
+            add_participant(self.discussion, self.table1, FORWARD)
+        for _ in range(2):
+            add_participant(self.discussion, self.table2, BACKWARD)
+
+    def test_the_reversed_table_is_at_1_from_the_room_and_the_same_at_0(self):
+        res = self.counted()
+        one, two = res.tables_vs_room
+        self.assertEqual((one.name, one.distance), ("Bord 1", Fraction(0)))
+        self.assertEqual((two.name, two.distance), ("Bord 2", Fraction(1)))
+        # Each other's only neighbour, every pair the other way round.
+        self.assertEqual((one.alike, one.alike_distance), (["Bord 2"], Fraction(1)))
+        self.assertEqual(two.alike, ["Bord 1"])
+
+    def test_the_flag_names_the_furthest_move_the_tables_first_on_a_tie(self):
+        res = self.counted()
+        self.assertEqual([d.name for d in res.tables_flagged], ["Bord 2"])
+        flag = res.tables_flagged[0]
+        # Rec 8 and rec 1 both move 7 places; Bord 2 lists 8 first.
+        self.assertEqual((flag.rec.number, flag.place, flag.room_place), (8, 1, 8))
+        self.assertFalse(res.tables_vs_room[0].flagged)
+
+    def test_one_table_is_the_room_and_flags_nothing(self):
+        add_participant(self.other_discussion, self.other_table, BACKWARD)
+        res = results.of(self.other_discussion)
+        self.assertEqual([d.distance for d in res.tables_vs_room], [0])
+        self.assertEqual(res.tables_flagged, [])
+
+    def test_nothing_without_ballots(self):
+        res = results.of(self.other_discussion)
+        self.assertEqual(res.tables_vs_room, [])
+        self.assertEqual(res.splits, [])
+        self.assertEqual(res.certainty.state, "none")
+
+
+class ContestedTests(DividesTestCase):
+    def setUp(self):
+        super().setUp()
+        # Two put rec 1 first, two put it last: places 1, 1, 8, 8.
+        for _ in range(2):
+            add_participant(self.discussion, self.table1, FORWARD)
+        for _ in range(2):
+            add_participant(self.discussion, self.table2, [2, 3, 4, 5, 6, 7, 8, 1])
+
+    def test_an_even_split_between_first_and_last_is_0_and_contested(self):
+        res = self.counted()
+        first = res.splits[0]
+        self.assertEqual(first.rec.number, 1)
+        self.assertTrue(first.contested)
+        self.assertAlmostEqual(first.consensus, 0.0)
+        self.assertEqual((first.top, first.bottom, first.third), (2, 2, 2))
+        self.assertEqual(first.level, "little")
+        self.assertEqual([s.rec.number for s in res.contested], [1])
+
+    def test_neighbouring_places_are_near_agreement(self):
+        split = next(s for s in self.counted().splits if s.rec.number == 2)
+        # Places 2, 2, 1, 1: mean 1.5, each 0.5 of 7 away: 1 + log2(13/14) = 0.8931.
+        self.assertAlmostEqual(split.consensus, 0.8931, places=4)
+        self.assertFalse(split.contested)
+        self.assertEqual(split.level, "much")
+
+
+class CertaintyTests(DividesTestCase):
+    def test_ten_alike_ballots_make_a_clear_top_three(self):
+        for _ in range(10):
+            add_participant(self.discussion, self.table1, FORWARD)
+        sure = self.counted().certainty
+        self.assertEqual(sure.state, "clear")
+        self.assertEqual([c.chance for c in sure.chances[:4]], [1, 1, 1, 0])
+        self.assertTrue(sure.winner_agree and sure.top_agree)
+        self.assertEqual(sure.condorcet.number, 1)
+        self.assertEqual(sure.span, None)
+
+    def test_three_nearly_equal_at_places_2_to_4_are_too_close_to_call(self):
+        # 4 × 1,2,3,4…; 3 × 1,3,4,2…; 3 × 1,4,2,3…: recs 2, 3, 4 earn 51, 50 and 49
+        # points for two places of the top three; rec 1 is first on every ballot.
+        rest = [5, 6, 7, 8]
+        for _ in range(4):
+            add_participant(self.discussion, self.table1, [1, 2, 3, 4, *rest])
+        for _ in range(3):
+            add_participant(self.discussion, self.table2, [1, 3, 4, 2, *rest])
+            add_participant(self.discussion, self.table2, [1, 4, 2, 3, *rest])
+        res = self.counted()
+        self.assertEqual([row.borda for row in res.room.rows[1:4]], [51, 50, 49])
+        sure = res.certainty
+        self.assertEqual(sure.state, "close")
+        self.assertEqual(sure.span, (2, 4))
+        self.assertEqual(sure.chances[0].chance, 1)
+        self.assertEqual({c.rec.number for c in sure.unsettled}, {2, 3, 4})
+        # Rec 1 first on every ballot beats every other head to head.
+        self.assertEqual(sure.condorcet.number, 1)
+        # The same ballots, the same chances: the seed is fixed.
+        results.clear()
+        self.assertEqual(self.counted().certainty.chances, sure.chances)
+        by_group = self.counted(results.GROUP).certainty
+        self.assertEqual(by_group.state, "close")
+
+    def test_a_cycle_has_no_condorcet_winner(self):
+        rest = [4, 5, 6, 7, 8]
+        for ballot in ([1, 2, 3], [2, 3, 1], [3, 1, 2]):
+            add_participant(self.discussion, self.table1, [*ballot, *rest])
+            add_participant(self.discussion, self.table2, [*ballot, *rest])
+        sure = self.counted().certainty
+        self.assertIsNone(sure.condorcet)
+
+    def test_too_few_ballots(self):
+        for _ in range(divides.MIN_BALLOTS - 1):
+            add_participant(self.discussion, self.table1, FORWARD)
+        sure = self.counted().certainty
+        self.assertEqual((sure.state, sure.chances), ("few", []))
+
+    def test_a_big_hall_draws_fewer_rounds(self):
+        self.assertEqual(max(divides.MIN_ROUNDS, min(200, divides.DRAWS // 2000)), 50)
+
+
+class FrozenTests(DividesTestCase):
+    def test_after_the_deletion_the_tables_and_the_splits_stay_and_the_chances_are_absent(self):
+        for _ in range(3):
+            add_participant(self.discussion, self.table1, FORWARD)
+        for _ in range(2):
+            add_participant(self.discussion, self.table2, BACKWARD)
+        before = self.counted()
+        Discussion.objects.filter(pk=self.discussion.pk).update(
+            started_at=timezone.now() - timedelta(hours=1),
+            ended_at=timezone.now() - timedelta(minutes=1),
+        )
+        deletion.delete_participant_data(self.workshop)
+        results.clear()
+        after = self.counted()
+        self.assertIsNotNone(after.frozen_at)
+        self.assertEqual(
+            [(d.name, d.distance, d.flagged) for d in after.tables_vs_room],
+            [(d.name, d.distance, d.flagged) for d in before.tables_vs_room],
+        )
+        self.assertEqual(
+            [(s.rec, s.contested) for s in after.splits],
+            [(s.rec, s.contested) for s in before.splits],
+        )
+        self.assertEqual(after.certainty.state, "absent")
+        self.assertTrue(after.certainty.winner_agree)
+        self.assertIsNone(after.certainty.condorcet)

@@ -67,6 +67,7 @@ class TableDivide:
     distance: Fraction  # Kendall tau distance from the room's order, 0–1
     agreement: float | None  # the table's Kendall's W
     alike: list[str]  # the tables that rank most alike (names), empty when alone
+    alike_ids: list[int | None]  # and their groups' ids
     alike_distance: Fraction | None  # their distance from this one
     rec: object  # results.Rec: the recommendation furthest from its room place
     place: int  # its place at the table
@@ -122,6 +123,7 @@ def tables_vs_room(room, tables) -> list[TableDivide]:
                 distance=far[t.group_id],
                 agreement=t.agreement,
                 alike=[names[key] for key in near],
+                alike_ids=list(near),
                 alike_distance=between(t.group_id, near[0]) if near else None,
                 rec=t.row(moved).rec,
                 place=places[moved],
@@ -201,6 +203,11 @@ class Chance:
     @property
     def unsettled(self) -> bool:
         return UNSETTLED[0] < self.chance < UNSETTLED[1]
+
+    @property
+    def bar_step(self) -> int:
+        """The chance to the nearest 5 %, for the CSS classes that draw bars (f-w-*)."""
+        return 5 * round(self.percent / 5)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from discussions import results, stored, timer
+from discussions import divides_export, results, stored, timer
 from discussions.models import Discussion, Group, ModerationEvent, Workshop
 from discussions.results import rounded
 from discussions.stored import DECIMALS, SCHEMA_VERSION
@@ -268,7 +268,20 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Table]:
                     areas.rows.append([e.pk, title, e.group_name, *who_wrote, *end])
                 else:
                     activities.rows.append([e.pk, title, e.group_name, *who_wrote, *rec, *end])
-    return [summary, agreement, places, rankings, whys, areas, activities, hidden, merged, log]
+    more = divides_export.sheets(discussed)  # issue 25: tables against the room, how sure
+    return [
+        summary,
+        agreement,
+        places,
+        rankings,
+        whys,
+        areas,
+        activities,
+        hidden,
+        merged,
+        log,
+        *more,
+    ]
 
 
 def _who(person: results.Person | None, include_names: bool) -> list[str]:
@@ -446,6 +459,7 @@ def _discussion_document(discussion, groups, include_names: bool, now, events=()
         "results_source": "snapshot" if res.frozen_at else "live",
         "snapshot_created_at": _iso(res.frozen_at),
         "results": data["results"],
+        "divides": divides_export.document(res),
         "kept_texts": data["kept_texts"] if res.frozen_at else None,
         "moderation_log": [_event(event) for event in events],
     }

@@ -1,6 +1,7 @@
 """Issue 25's measures fed from a discussion's answers (discussions/divides.py through
 results.py): ballots built by hand, the answers counted by hand in the comments."""
 
+import re
 from datetime import timedelta
 from fractions import Fraction
 
@@ -168,3 +169,150 @@ class FrozenTests(DividesTestCase):
         self.assertEqual(after.certainty.state, "absent")
         self.assertTrue(after.certainty.winner_agree)
         self.assertIsNone(after.certainty.condorcet)
+
+
+class ScreensAndFilesTests(DividesTestCase):
+    """Two tables that disagree: the words on the dashboard, the projector, the report
+    and the figures in the files."""
+
+    # The words each language says, for the flag of Bord 2 (rec 8 first, the room's 8th),
+    # the contested recommendations and the sentence of how sure.
+    WORDS = {
+        "sv": [
+            "Bord som skiljer sig från rummet",
+            "Bord 2 sätter rek. 8",
+            "först; rummet sätter den på plats 8.",
+            "Av alla par av rekommendationer ordnar gruppen 100 % tvärtom mot rummet.",
+            "Omstridda rekommendationer",
+            "4 rekommendationer delar rummet i två läger.",
+            "Hur säkert är resultatet",
+        ],
+        "nb": [
+            "Bord som skiller seg fra rommet",
+            "Bord 2 setter anb. 8",
+            "først; rommet setter den på plass 8.",
+            "Av alle par av anbefalinger ordner gruppen 100 % motsatt av rommet.",
+            "Omstridte anbefalinger",
+            "4 anbefalinger deler rommet i to leirer.",
+            "Hvor sikkert er resultatet",
+        ],
+        "en": [
+            "Tables that differ from the room",
+            "Bord 2 ranks rec. 8",
+            "first; the room puts it in place 8.",
+            "Of all pairs of recommendations, the table orders 100 % the other way round",
+            "Contested recommendations",
+            "4 recommendations split the room into two camps.",
+            "How sure is the result",
+        ],
+    }
+
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(self.alice)
+        # As in TablesAgainstTheRoomTests: the room orders 1..8 as Bord 1 (three
+        # ballots), Bord 2 (two) reversed. Recs 1, 2, 7 and 8 get three places in one
+        # third and two in the other: contested (see ContestedTests for the rule).
+        for _ in range(3):
+            add_participant(self.discussion, self.table1, FORWARD)
+        for _ in range(2):
+            add_participant(self.discussion, self.table2, BACKWARD)
+        Discussion.objects.filter(pk=self.discussion.pk).update(results_revealed=True)
+
+    def get(self, name, language="sv", *args):
+        from django.conf import settings
+        from django.core.cache import cache
+        from django.urls import reverse
+
+        cache.clear()
+        self.client.cookies.load({settings.LANGUAGE_COOKIE_NAME: language})
+        return self.client.get(reverse(name, args=[*args] or [self.discussion.pk]))
+
+    def test_the_dashboard_says_it_in_words_in_each_language(self):
+        for language, words in self.WORDS.items():
+            with self.subTest(language=language):
+                page = self.get("facilitator:dashboard", language).content.decode()
+                for text in words:
+                    self.assertIn(text, page)
+                # The title carries the workshop's language.
+                title = self.recs[7].title
+                self.assertRegex(
+                    page, rf'<span lang="sv">.{re.escape(title)}.</span> (först|først|first)'
+                )
+
+    def test_the_projector_says_how_sure(self):
+        # Five ballots, three one way and two the other: the top three moves when
+        # they are drawn again.
+        span = results.of(self.discussion).certainty.span
+        self.assertIsNotNone(span)
+        expected = {
+            "sv": "är för jämn",
+            "nb": "for jevn",
+            "en": "too close to call.",
+        }
+        for language, words in expected.items():
+            with self.subTest(language=language):
+                page = self.get("facilitator:projector_results", language).content.decode()
+                found = re.search(r'<p class="pr-certainty pr-close">([^<]*)</p>', page)
+                self.assertIn(words, found.group(1))
+                self.assertIn(str(span[1]), found.group(1))
+
+    def test_the_projector_says_too_close_to_call(self):
+        rest = [5, 6, 7, 8]
+        # 4, 3 and 3 ballots: 51, 50 and 49 points at places 2–4 (CertaintyTests).
+        for ballot, times in (([1, 2, 3, 4], 4), ([1, 3, 4, 2], 3), ([1, 4, 2, 3], 3)):
+            for _ in range(times):
+                add_participant(self.other_discussion, self.other_table, [*ballot, *rest])
+        Discussion.objects.filter(pk=self.other_discussion.pk).update(results_revealed=True)
+        self.client.force_login(self.bob)
+        for language, sentence in {
+            "sv": "Platserna 2–4 är för jämna för att avgöra.",
+            "nb": "Plassene 2–4 er for jevne til å avgjøre.",
+            "en": "Places 2–4 are too close to call.",
+        }.items():
+            with self.subTest(language=language):
+                page = self.get("facilitator:projector_results", language, self.other_discussion.pk)
+                self.assertContains(page, sentence)
+                self.assertContains(page, 'class="pr-certainty pr-close"')
+
+    def test_the_files_carry_the_figures(self):
+        import io
+        import json
+
+        import openpyxl
+
+        from discussions import export
+
+        doc = export.build_json(self.workshop)
+        divides_doc = doc["discussions"][0]["divides"]
+        tables = {t["name"]: t for t in divides_doc["tables"]}
+        self.assertEqual(tables["Bord 2"]["kendall_distance"], 1)
+        self.assertEqual(tables["Bord 1"]["kendall_distance"], 0)
+        self.assertTrue(tables["Bord 2"]["flagged"])
+        self.assertEqual(
+            tables["Bord 2"]["largest_move"], {"recommendation": 8, "place": 1, "room_place": 8}
+        )
+        self.assertEqual(tables["Bord 2"]["most_alike"], [self.table1.pk])
+        contested = [r["recommendation"] for r in divides_doc["recommendations"] if r["contested"]]
+        self.assertEqual(sorted(contested), [1, 2, 7, 8])
+        self.assertEqual(divides_doc["certainty"]["state"], "close")
+        first, last = divides_doc["certainty"]["unsettled_places"]
+        self.assertEqual(len(divides_doc["certainty"]["chances"]), 8)
+        json.dumps(doc)  # and it is JSON
+
+        book = openpyxl.load_workbook(io.BytesIO(export.build_xlsx(self.workshop)))
+        rows = list(book["Grupper mot rummet"].iter_rows(values_only=True))
+        self.assertEqual(rows[2][1:4], ("Bord 2", 2, 1))
+        self.assertEqual(rows[2][6:11], ("Ja", 8, self.recs[7].title, 1, 8))
+        omstridda = list(book["Omstridda"].iter_rows(values_only=True))[1:]
+        self.assertEqual(sorted(r[1] for r in omstridda if r[6] == "Ja"), [1, 2, 7, 8])
+        sure = list(book["Hur säkert"].iter_rows(values_only=True))[1:]
+        self.assertEqual(
+            sure[0][1:5], (5, f"Platserna {first}–{last} är för jämna för att avgöra.", first, last)
+        )
+
+        report = self.get("export:report", "sv", self.workshop.pk).content.decode()
+        self.assertIn("Bord som skiljer sig från rummet", report)
+        self.assertIn("först; rummet sätter den på plats 8.", report)
+        self.assertIn("Omstridda rekommendationer", report)
+        self.assertIn(f"Platserna {first}–{last} är för jämna för att avgöra.", report)

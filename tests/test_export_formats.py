@@ -47,11 +47,17 @@ SHEETS = [
     "Dolda inlägg",
     "Sammanslagna inlägg",
     "Moderering",
+    "Grupper mot rummet",
+    "Omstridda",
+    "Hur säkert",
 ]
 CSV_FILES = {
     "dolda.csv",
     "sammanslagna.csv",
     "moderering.csv",
+    "grupper-mot-rummet.csv",
+    "omstridda.csv",
+    "hur-sakert.csv",
     "sammanfattning.csv",
     "enighet.csv",
     "grupper.csv",
@@ -519,7 +525,7 @@ class JsonTests(ExportCase):
         jsonschema.validate(self.doc, SCHEMA, cls=jsonschema.Draft202012Validator)
         named = export.build_json(self.workshop, include_names=True)
         jsonschema.validate(named, SCHEMA, cls=jsonschema.Draft202012Validator)
-        self.assertEqual(self.doc["schema_version"], 2)
+        self.assertEqual(self.doc["schema_version"], 3)
 
     def test_the_schema_catches_drift(self):
         # The test above means something only if the schema rejects what it should.

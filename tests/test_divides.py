@@ -169,6 +169,16 @@ class FrozenTests(DividesTestCase):
         self.assertEqual(after.certainty.state, "absent")
         self.assertTrue(after.certainty.winner_agree)
         self.assertIsNone(after.certainty.condorcet)
+        # And the screens and the report say so, with the rest drawn from the frozen tables.
+        from django.urls import reverse
+
+        self.client.force_login(self.alice)
+        absent = "Rangordningarna är raderade: hur säkert resultatet var kan inte räknas om."
+        page = self.client.get(reverse("facilitator:dashboard", args=[self.discussion.pk]))
+        self.assertContains(page, absent)
+        self.assertContains(page, "först; rummet sätter den på plats 8.")
+        report = self.client.get(reverse("export:report", args=[self.workshop.pk]))
+        self.assertContains(report, absent)
 
 
 class ScreensAndFilesTests(DividesTestCase):

@@ -6,8 +6,10 @@ from datetime import timedelta
 from fractions import Fraction
 
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
-from discussions import deletion, divides, results
+from discussions import agreement, deletion, divides, results
 from discussions.models import Discussion
 from tests.base import BaseTestCase, add_participant
 
@@ -140,7 +142,10 @@ class CertaintyTests(DividesTestCase):
         self.assertEqual((sure.state, sure.chances), ("few", []))
 
     def test_a_big_hall_draws_fewer_rounds(self):
-        self.assertEqual(max(divides.MIN_ROUNDS, min(200, divides.DRAWS // 2000)), 50)
+        self.assertEqual(divides.rounds_for(10), 200)
+        self.assertEqual(divides.rounds_for(125), 200)
+        self.assertEqual(divides.rounds_for(1000), 25)
+        self.assertEqual(divides.rounds_for(2000), 25)
 
 
 class FrozenTests(DividesTestCase):
@@ -326,3 +331,12 @@ class ScreensAndFilesTests(DividesTestCase):
         self.assertIn("först; rummet sätter den på plats 8.", report)
         self.assertIn("Omstridda rekommendationer", report)
         self.assertIn(f"Platserna {first}–{last} är för jämna för att avgöra.", report)
+
+
+@given(st.permutations(list(range(7))), st.permutations(list(range(7))))
+def test_the_pair_masks_count_what_kendall_distance_counts(a, b):
+    """divides.py counts the tables' distances by bit masks over the pairs: the same
+    as agreement.kendall_distance, whatever the orders (and whatever the reference)."""
+    items = sorted(a)
+    swapped = (divides.pair_mask(a, items) ^ divides.pair_mask(b, items)).bit_count()
+    assert Fraction(swapped, 21) == agreement.kendall_distance(a, b)

@@ -255,6 +255,21 @@ class ScreensAndFilesTests(DividesTestCase):
                     page, rf'<span lang="sv">.{re.escape(title)}.</span> (först|først|first)'
                 )
 
+    def test_while_the_time_runs_the_resampling_waits(self):
+        from django.urls import reverse
+
+        Discussion.objects.filter(pk=self.discussion.pk).update(results_revealed=False)
+        self.client.post(reverse("facilitator:timer", args=[self.discussion.pk, "start"]))
+        page = self.get("facilitator:dashboard")
+        self.assertContains(page, "Räknas när tiden är ute, när du pausar eller när du visar")
+        self.assertContains(page, "först; rummet sätter den på plats 8.")  # this is live
+        counted = results.of(Discussion.objects.get(pk=self.discussion.pk))
+        self.assertNotIn("certainty", counted.__dict__)  # never counted
+        self.client.post(reverse("facilitator:timer", args=[self.discussion.pk, "pause"]))
+        page = self.get("facilitator:dashboard")
+        self.assertNotContains(page, "Räknas när tiden är ute")
+        self.assertContains(page, "är för jämna för att avgöra.")
+
     def test_the_projector_says_how_sure(self):
         # Five ballots, three one way and two the other: the top three moves when
         # they are drawn again.

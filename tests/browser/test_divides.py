@@ -77,6 +77,13 @@ def test_the_dashboard_flags_the_table_the_contested_and_the_close(live_server, 
     for section in ("dash-divides", "dash-contested", "dash-certainty"):
         page.locator(f"#{section}").screenshot(path=_shot(f"divides-{section}-1440"))
     screenshot(page, "divides-dashboard-1440x900")
+    # A facilitator checking on a phone: the sections fit its width, the wide
+    # tables scroll inside their own region.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for section in ("dash-divides", "dash-contested", "dash-certainty"):
+        box = page.locator(f"#{section}").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (section, box)
+        page.locator(f"#{section}").screenshot(path=_shot(f"divides-{section}-390"))
 
 
 def test_the_words_in_english_and_norwegian(live_server, phone, site):

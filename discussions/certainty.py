@@ -89,7 +89,17 @@ def top_chances(
     most = sum(weight * first * len(b) for b, weight in zip(tables, weights, strict=True))
     bits = most.bit_length() + 1
     mask = (1 << bits) - 1
-    packed = [[_pack(twice_points(n, ballot), bits) for ballot in ballots] for ballots in tables]
+    # A hall's ballots repeat (three of eight recommendations have 336 orders):
+    # each distinct ballot is packed once.
+    seen: dict[tuple[int, ...], int] = {}
+
+    def pack(ballot) -> int:
+        key = tuple(ballot)
+        if key not in seen:
+            seen[key] = _pack(twice_points(n, ballot), bits)
+        return seen[key]
+
+    packed = [[pack(ballot) for ballot in ballots] for ballots in tables]
     draws = [(_Draw(ballots), weight) for ballots, weight in zip(packed, weights, strict=True)]
     generator = random.Random(seed)
     inside = [0] * n

@@ -35,7 +35,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from discussions import results, stored, timer
+from discussions import divides_export, results, stored, timer
 from discussions.models import Discussion, FirstRound, Group, ModerationEvent, Workshop
 from discussions.results import rounded
 from discussions.stored import DECIMALS, SCHEMA_VERSION
@@ -279,7 +279,8 @@ def sheets(workshop: Workshop, include_names: bool = False) -> list[Table]:
 
     tables = [summary, agreement, places, rankings, whys, areas, activities, hidden, merged, log]
     agreed = _agreed_sheet(discussed, include_names)
-    return [*tables, agreed, covered, *export_rounds.sheets(discussed)]
+    more = divides_export.sheets(discussed)  # tables against the room, how sure
+    return [*tables, agreed, covered, *more, *export_rounds.sheets(discussed)]
 
 
 def _agreed_sheet(discussed, include_names: bool) -> Table:
@@ -529,6 +530,7 @@ def _discussion_document(discussion, groups, include_names: bool, now, events=()
         "results_source": "snapshot" if res.frozen_at else "live",
         "snapshot_created_at": _iso(res.frozen_at),
         "results": data["results"],
+        "divides": divides_export.document(res),
         "kept_texts": data["kept_texts"] if res.frozen_at else None,
         "moderation_log": [_event(event) for event in events],
         "table_answers": _table_answers(res, people, include_names),

@@ -63,7 +63,7 @@ from django.db.models import Count
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
-from discussions import after_answer, consensus, movement, ranking
+from discussions import after_answer, consensus, divides, movement, ranking
 from discussions.models import (
     ActivityProposal,
     Discussion,
@@ -436,6 +436,36 @@ class Results:
     def coverage(self) -> "Coverage":
         """Which recommendations got a concrete activity, at which table (`coverage`)."""
         return coverage(self.room, self.tables, self.activities)
+
+    # What divides the room and how sure its result is (discussions/divides.py says
+    # the rules): counted once per Results, and only when a screen or a file asks.
+
+    @cached_property
+    def tables_vs_room(self) -> list["divides.TableDivide"]:
+        return divides.tables_vs_room(self.room, self.tables)
+
+    @cached_property
+    def tables_flagged(self) -> list["divides.TableDivide"]:
+        return divides.flagged(self.tables_vs_room)
+
+    @cached_property
+    def splits(self) -> list["divides.Split"]:
+        return divides.splits(self.room)
+
+    @cached_property
+    def contested(self) -> list["divides.Split"]:
+        return [split for split in self.splits if split.contested]
+
+    @cached_property
+    def certainty(self) -> "divides.Certainty":
+        return divides.certainty_of(
+            self.room,
+            self.recs,
+            self.people,
+            self.weighting == GROUP,
+            self.tables,
+            kept=self.frozen_at is None,
+        )
 
 
 # --- A participant's receipt ---------------------------------------------------------

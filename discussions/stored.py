@@ -28,7 +28,7 @@ from discussions.results import (
     table,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Scores are exact fractions in ranking.py; files get them rounded to this many
 # decimals, plenty to tell two apart and short enough to read.
 DECIMALS = 4

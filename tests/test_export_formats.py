@@ -49,12 +49,18 @@ SHEETS = [
     "Moderering",
     "Gemensamma svar",
     "Täckning",
+    "Grupper mot rummet",
+    "Omstridda",
+    "Hur säkert",
 ]
 CSV_FILES = {
     "dolda.csv",
     "sammanslagna.csv",
     "moderering.csv",
     "gemensamma-svar.csv",
+    "grupper-mot-rummet.csv",
+    "omstridda.csv",
+    "hur-sakert.csv",
     "sammanfattning.csv",
     "enighet.csv",
     "grupper.csv",
@@ -523,7 +529,7 @@ class JsonTests(ExportCase):
         jsonschema.validate(self.doc, SCHEMA, cls=jsonschema.Draft202012Validator)
         named = export.build_json(self.workshop, include_names=True)
         jsonschema.validate(named, SCHEMA, cls=jsonschema.Draft202012Validator)
-        self.assertEqual(self.doc["schema_version"], 2)
+        self.assertEqual(self.doc["schema_version"], 3)
 
     def test_the_schema_catches_drift(self):
         # The test above means something only if the schema rejects what it should.

@@ -118,7 +118,7 @@ class PageAndDownloadTests(ExportCase):
             self.assertIn("rangordningar.csv", archive.namelist())
         response = self.client.get(self.download, {"format": "json"})
         self.assertEqual(response["Content-Type"], "application/json")
-        self.assertEqual(json.loads(response.content)["schema_version"], 2)
+        self.assertEqual(json.loads(response.content)["schema_version"], 3)
 
     def test_bad_format_is_400_with_a_message(self):
         for params in ({}, {"format": "pdf"}, {"format": "x" * 5000}):
@@ -310,7 +310,7 @@ class ExportCommandTests(ExportCase):
             )
             self.assertNotIn("Åsa Ödegård", plain.read_text("utf-8"))
             self.assertIn("Åsa Ödegård", named.read_text("utf-8"))
-            self.assertEqual(json.loads(plain.read_text("utf-8"))["schema_version"], 2)
+            self.assertEqual(json.loads(plain.read_text("utf-8"))["schema_version"], 3)
             # Nothing half-written left beside the files.
             self.assertEqual(
                 sorted(p.name for p in Path(folder).iterdir()),

@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from discussions import divides_export, results, stored, timer
+from discussions.coverage import Coverage
 from discussions.models import Discussion, FirstRound, Group, ModerationEvent, Workshop
 from discussions.results import rounded
 from discussions.stored import DECIMALS, SCHEMA_VERSION
@@ -336,9 +337,9 @@ def _agreed_sheet(discussed, include_names: bool) -> Table:
     return sheet
 
 
-def coverage_rows(title: str, coverage: results.Coverage) -> list[list]:
+def coverage_rows(title: str, coverage: Coverage) -> list[list]:
     """Per recommendation: all tables (each activity once), then each table. A table's
-    total is the sum of its rows; "Alla grupper" need not be (results.py, coverage)."""
+    total is the sum of its rows; "Alla grupper" need not be (discussions/coverage.py)."""
     rows = []
     for row in coverage.rows:
         start = [title, row.place, row.rec.number, row.rec.title]

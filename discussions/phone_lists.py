@@ -111,7 +111,7 @@ def entries(discussion_id: int, group_id: int, participant_id: int, model) -> li
 
 
 def _status(hidden, into_id, into_hidden) -> str:
-    """As results.receipt says it: an entry merged into one hidden since is hidden."""
+    """As receipt.py says it: an entry merged into one hidden since is hidden."""
     if hidden or (into_id is not None and into_hidden):
         return "hidden"
     return "merged" if into_id is not None else ""

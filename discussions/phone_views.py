@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from discussions import participant_writes, results
+from discussions import participant_writes, receipt, results
 from discussions.converters import id_or_none
 from discussions.models import ENTRY_MODELS, ActivityProposal, MissingArea, Participant
 from discussions.participant_cookie import participant_or_404
@@ -146,7 +146,7 @@ def _page_context(
         context["room"] = SimpleLazyObject(lambda: revealed.room)
         context["my_table"] = SimpleLazyObject(lambda: revealed.table(participant.group_id))
         if step == "results":  # the participant's own places and entries, read off them
-            context["receipt"] = SimpleLazyObject(lambda: results.receipt(revealed, participant.pk))
+            context["receipt"] = SimpleLazyObject(lambda: receipt.of(revealed, participant.pk))
     if (only is None and step in ("rank", "done")) or only == "ranking":
         context.update(_ranking_context(participant, recs))
     if step == "why" or only == "why":

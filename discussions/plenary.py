@@ -156,7 +156,7 @@ class CoveragePage:
 
     number: int  # from 1
     tables: list  # results.Table: this page's columns
-    rows: list[tuple]  # (results.CoverageRow, its counts at this page's tables)
+    rows: list[tuple]  # (coverage.CoverageRow, its counts at this page's tables)
     totals: list[int]  # this page's tables' totals
     first: int  # the number of this page's first table, from 1
     of: int  # the tables on every page

@@ -8,7 +8,14 @@ the phones, the printed report and the XLSX, CSV and JSON files all read these
 values; the templates and discussions/export.py only format them, and every shown
 number is rounded by Django's floatformat (`rounded` for the files).
 
-The maths is discussions/ranking.py; this module feeds it and names its numbers.
+The maths is in plain modules without Django that this one feeds, each named for
+what it computes: ranking.py (the orders and their points), divides.py (which tables
+differ from the room, which recommendations split it, how sure the top three is:
+agreement.py, consensus.py and certainty.py), movement.py (what moved between two
+rounds), coverage.py (the activities per recommendation and table) and receipt.py
+(one participant's places beside their table's and the room's). Results reaches
+each of them (`Results.certainty`, `.coverage`, …), counted once per count and only
+when a screen or a file asks.
 
 One order, one number. Every list a person reads (the projector, the phones, the
 dashboard, the report) and every file lists the recommendations by their points
@@ -47,7 +54,9 @@ live revision it was counted at (`_newest`) and shown in every language. Every w
 bumps that revision, so what is kept is never taken for newer than it is.
 
 The values, their counting and their keeping are one module, past 400 lines, on
-purpose: "where does this number come from?" has its whole answer here.
+purpose: "where does this number come from?" starts and ends here (the values a
+Results holds, the nine queries that read them, the per-process memo, and the
+workshops compared), while the maths that has a name lives in the modules above.
 """
 
 import math
@@ -64,6 +73,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from discussions import after_answer, consensus, divides, movement, ranking
+from discussions.coverage import Coverage, coverage
 from discussions.models import (
     ActivityProposal,
     Discussion,
@@ -407,15 +417,15 @@ class Results:
     def activities_shown(self) -> int:
         return sum(len(group.entries) for group in self.activities)
 
-    # Look-ups for the phones' receipts (`receipt`), built once per count. Results is
+    # Look-ups for the phones' receipts (discussions/receipt.py), built once per count. Results is
     # kept and shared by the threads of a process; a look-up built twice is the same.
 
     @cached_property
-    def _by_person(self) -> dict[int, Person]:
+    def people_by_pk(self) -> dict[int, Person]:
         return {person.pk: person for person in self.people}
 
     @cached_property
-    def _by_author(self) -> dict[int, list[Entry]]:
+    def entries_by_author(self) -> dict[int, list[Entry]]:
         by_author = defaultdict(list)
         for entry in [*self.all_areas, *self.all_activities]:
             if entry.author_id is not None:
@@ -423,7 +433,7 @@ class Results:
         return dict(by_author)
 
     @cached_property
-    def _entry_by_pk(self) -> dict[tuple[str, int], Entry]:
+    def entries_by_key(self) -> dict[tuple[str, int], Entry]:
         return {(e.kind, e.pk): e for e in [*self.all_areas, *self.all_activities]}
 
     @property
@@ -434,7 +444,7 @@ class Results:
 
     @cached_property
     def coverage(self) -> "Coverage":
-        """Which recommendations got a concrete activity, at which table (`coverage`)."""
+        """Which recommendations got a concrete activity, at which table (coverage.py)."""
         return coverage(self.room, self.tables, self.activities)
 
     # What divides the room and how sure its result is (discussions/divides.py says
@@ -466,111 +476,6 @@ class Results:
             self.tables,
             kept=self.frozen_at is None,
         )
-
-
-# --- A participant's receipt ---------------------------------------------------------
-# What a phone shows its participant once the results are revealed: its own ballot
-# beside its table's places and the room's, and what became of each entry it wrote.
-# Read off the kept Results (`_by_person`, `_by_author`: built once per count, then a
-# look-up per phone), so a hall's phones opening the results together count nothing.
-
-
-@dataclass(frozen=True)
-class ReceiptLine:
-    """One recommendation: the participant's place for it, its table's, the room's."""
-
-    rec: Rec
-    mine: int | None  # on the participant's ballot; None: left unranked
-    table: int | None  # the table's place by the points, shared as every list shares it
-    room: int | None
-    table_shared: bool = False  # the place is shared with another recommendation
-    room_shared: bool = False
-
-
-@dataclass(frozen=True)
-class Fate:
-    """What became of an entry the participant wrote."""
-
-    SHOWN = "shown"
-    MERGED = "merged"
-    HIDDEN = "hidden"
-
-    kind: str  # "area" or "activity"
-    text: str
-    rec: Rec | None  # an activity's recommendation
-    status: str  # SHOWN, MERGED (into `into`) or HIDDEN (by the facilitator)
-    endorsements: int  # its +1s; merged: those of the entry it went into, its own with them
-    into: str = ""  # merged: the text of the entry it went into
-
-
-@dataclass(frozen=True)
-class Receipt:
-    table_name: str
-    total: int  # recommendations in the list: "place 5 of 8"
-    lines: list[ReceiptLine]  # the participant's ballot, then the rest in the room's order
-    entries: list[Fate]  # the areas, then the activities, oldest first
-
-    @property
-    def first(self) -> ReceiptLine | None:
-        """The participant's first choice, the line its sentences are about."""
-        return self.lines[0] if self.lines and self.lines[0].mine == 1 else None
-
-    @property
-    def shared(self) -> bool:
-        """Whether any place shown is shared (marked "=", which a note explains)."""
-        return any(line.table_shared or line.room_shared for line in self.lines)
-
-    @property
-    def room_first(self) -> ReceiptLine | None:
-        """The room's first place, when one recommendation holds it alone."""
-        firsts = [line for line in self.lines if line.room == 1]
-        return firsts[0] if len(firsts) == 1 else None
-
-
-def receipt(counted: Results, participant_id: int) -> Receipt | None:
-    """The receipt of one participant, from results already counted; None when the
-    results do not know them (a frozen report keeps no people)."""
-    person = counted._by_person.get(participant_id)
-    if person is None:
-        return None
-    room = {row.rec.number: row.place for row in counted.room.rows}
-    own = counted.table(person.group_id)
-    table = {row.rec.number: row.place for row in own.rows} if own and own.ballots else {}
-    table_shared = own.tied_places if own else frozenset()
-    mine = {rec.number: place for place, rec in enumerate(person.ballot, start=1)}
-    order = [*person.ballot, *(row.rec for row in counted.room.rows if row.rec.number not in mine)]
-    lines = [
-        ReceiptLine(
-            rec,
-            mine.get(rec.number),
-            table.get(rec.number),
-            room.get(rec.number) if counted.room.ballots else None,
-            table.get(rec.number) in table_shared,
-            counted.room.ballots > 0 and room.get(rec.number) in counted.room.tied_places,
-        )
-        for rec in order
-    ]
-    return Receipt(
-        own.name if own else "",
-        len(counted.recs),
-        lines,
-        [_fate(entry, counted._entry_by_pk) for entry in counted._by_author.get(person.pk, [])],
-    )
-
-
-def _fate(entry: Entry, by_pk: dict) -> Fate:
-    """Shown, merged into which one, or hidden. Merges go one step (the facilitator's
-    merge moves the followers along); an entry merged into one hidden since is hidden
-    as far as its author can tell: nobody sees it."""
-    merged = entry.merged_into_id is not None
-    target = by_pk.get((entry.kind, entry.merged_into_id)) if merged else None
-    if entry.hidden or (target is not None and target.hidden):
-        status, endorsements, into = Fate.HIDDEN, 0, ""
-    elif target is not None:
-        status, endorsements, into = Fate.MERGED, target.endorsements, target.text
-    else:
-        status, endorsements, into = Fate.SHOWN, entry.endorsements, ""
-    return Fate(entry.kind, entry.text, entry.rec, status, endorsements, into)
 
 
 # --- The one way in -----------------------------------------------------------------
@@ -963,118 +868,6 @@ def _shown(entries) -> tuple[list[Entry], list[Entry]]:
             shown.append(entry)
     shown.sort(key=lambda entry: entry.endorsements, reverse=True)  # stable
     return shown, hidden
-
-
-# --- Coverage: the activities per recommendation and table -------------------------
-# The workshop's third question asks for concrete activities under the
-# recommendations; the gap it exists to close is a recommendation nobody proposed
-# one for. The rule a cell counts by, as the screens say it in one sentence:
-#
-# - An activity counts when the room sees it: a hidden one never does.
-# - A merge says two proposals were the same activity: the one kept counts once
-#   under its recommendation (the row's total), and once under every table it came
-#   from, its own and those of the duplicates merged into it (a hidden duplicate's
-#   not); two duplicates from one table count there once. So a table that proposed
-#   it keeps the credit after the merge, and a row's total, the activities under the
-#   recommendation, can be less than the sum of its cells. A table's total is the
-#   sum of its column: each activity has one recommendation.
-# - Rows in the room's order (the dashboard's and every file's; the projector keeps
-#   the list's order until the ranking is revealed, plenary.py), then any
-#   recommendation outside the list that an activity still names (the facilitator
-#   switched lists). Columns: every table, those without an activity too.
-# A frozen report kept its entries' table names only: they find their table by name
-# (names are unique within a discussion).
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    rec: Rec
-    place: int | None  # the room's; None for a recommendation no longer in the list
-    counts: list[int]  # activities from each table, in Results.tables' order
-    total: int  # the activities under it, each once
-
-    @property
-    def gap(self) -> bool:
-        """A recommendation of the list that no table proposed an activity for."""
-        return self.total == 0
-
-
-@dataclass(frozen=True)
-class Coverage:
-    tables: list[Table]  # the columns, in the discussion's order
-    rows: list[CoverageRow]
-    table_totals: list[int]  # each table's activities (the sum of its column)
-    total: int  # the activities the room sees, each once
-    gaps: list[Rec]  # the list's recommendations without any activity, by number
-    listed: int  # the recommendations of the list
-
-    @property
-    def gap_numbers(self) -> str:
-        """The gaps' numbers as a sentence lists them: "2, 5, 7"."""
-        return ", ".join(str(rec.number) for rec in self.gaps)
-
-    @property
-    def tables_without(self) -> list[str]:
-        """The names of the tables someone sat at without any activity, in the
-        discussion's order (a table nobody joined has nothing to say)."""
-        return [
-            t.name
-            for t, n in zip(self.tables, self.table_totals, strict=True)
-            if not n and t.participants
-        ]
-
-    @property
-    def tables_without_text(self) -> str:
-        return ", ".join(self.tables_without)
-
-    @cached_property
-    def seated(self) -> "Coverage":
-        """The same with only the tables someone joined: the report's columns, which
-        leave out a table nobody sat at."""
-        keep = [i for i, t in enumerate(self.tables) if t.participants]
-        return replace(
-            self,
-            tables=[self.tables[i] for i in keep],
-            rows=[replace(row, counts=[row.counts[i] for i in keep]) for row in self.rows],
-            table_totals=[self.table_totals[i] for i in keep],
-        )
-
-
-def coverage(room: Table, tables: list[Table], activities: list[Activities]) -> Coverage:
-    """The activities the room sees (`activities`, Results.activities) counted per
-    recommendation and table, by the rule above."""
-    by_id = {t.group_id: i for i, t in enumerate(tables)}
-    by_name = {t.name: i for i, t in enumerate(tables)}
-
-    def columns(entry: Entry) -> set[int]:
-        found = set()
-        for raised in [entry, *(e for e in entry.merged if not e.hidden)]:
-            if raised.group_id is not None:
-                column = by_id.get(raised.group_id)
-            else:
-                column = by_name.get(raised.group_name)
-            if column is not None:
-                found.add(column)
-        return found
-
-    places = {row.rec: row.place for row in room.rows}
-    counts = {rec: [0] * len(tables) for rec in places}
-    totals = Counter()
-    for group in activities:
-        cells = counts.setdefault(group.rec, [0] * len(tables))
-        for entry in group.entries:
-            totals[group.rec] += 1
-            for column in columns(entry):
-                cells[column] += 1
-    rows = [CoverageRow(rec, places.get(rec), cells, totals[rec]) for rec, cells in counts.items()]
-    return Coverage(
-        tables=list(tables),
-        rows=rows,
-        table_totals=[sum(row.counts[i] for row in rows) for i in range(len(tables))],
-        total=sum(totals.values()),
-        gaps=sorted((row.rec for row in rows if row.gap), key=lambda rec: rec.number),
-        listed=len(places),
-    )
 
 
 # --- Reading the answers: one query each --------------------------------------------

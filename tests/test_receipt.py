@@ -19,6 +19,7 @@ So my first choice (3) is the room's fifth and shares its table's fourth place w
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from discussions import receipt as receipts
 from discussions import results
 from discussions.models import Discussion, MissingArea, Participant
 from tests.base import add_activity, add_area, add_participant
@@ -70,7 +71,7 @@ class ReceiptTests(PhoneTestCase):
     def test_the_numbers(self):
         self.reveal()
         counted = results.of(self.discussion)
-        receipt = results.receipt(counted, self.me.pk)
+        receipt = receipts.of(counted, self.me.pk)
         self.assertEqual(receipt.table_name, "Bord 1")
         self.assertEqual(receipt.total, 8)
         self.assertEqual(
@@ -100,9 +101,9 @@ class ReceiptTests(PhoneTestCase):
             ],
         )
         # The neighbour wrote only the target: none of mine on their receipt.
-        theirs = results.receipt(counted, self.neighbour.pk)
+        theirs = receipts.of(counted, self.neighbour.pk)
         self.assertEqual([f.text for f in theirs.entries], ["Tåg till Oslo varje timme"])
-        self.assertIsNone(results.receipt(counted, 0))
+        self.assertIsNone(receipts.of(counted, 0))
 
     def test_the_phone_says_it_in_words(self):
         self.reveal()
@@ -155,7 +156,7 @@ class ReceiptTests(PhoneTestCase):
     def test_merged_into_an_entry_hidden_since_is_hidden(self):
         MissingArea.objects.filter(pk=self.target.pk).update(hidden=True)
         self.reveal()
-        receipt = results.receipt(results.of(self.discussion), self.me.pk)
+        receipt = receipts.of(results.of(self.discussion), self.me.pk)
         self.assertEqual(
             [f.status for f in receipt.entries if f.text == "Tågen borde gå oftare"], ["hidden"]
         )
@@ -169,7 +170,7 @@ class ReceiptTests(PhoneTestCase):
         discussion.refresh_from_db()
         a = add_participant(discussion, self.other_table, (1, 2, 3, 4, 5, 6, 7, 8))
         add_participant(discussion, self.other_table, (1, 3, 2, 4, 5, 6, 7, 8))
-        receipt = results.receipt(results.of(discussion), a.pk)
+        receipt = receipts.of(results.of(discussion), a.pk)
         self.assertEqual(
             [(line.rec.number, line.table, line.table_shared) for line in receipt.lines[:4]],
             [(1, 1, False), (2, 2, True), (3, 2, True), (4, 4, False)],

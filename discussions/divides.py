@@ -257,6 +257,11 @@ class Certainty:
     def unsettled(self) -> list[Chance]:
         return [c for c in self.chances if c.unsettled]
 
+    @property
+    def whole(self) -> bool:
+        """Every place too close to call: the sentence says so, not "places 1–8"."""
+        return self.span is not None and self.span == (1, max(c.place for c in self.chances))
+
 
 def certainty_of(room, recs, people=(), weighting_by_group=False, tables=(), kept=True):
     """The room's Certainty. `people` (results.Person, with their ballots) and

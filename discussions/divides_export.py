@@ -24,6 +24,8 @@ def sentence(sure: divides.Certainty) -> str:
     if sure.state != "close":
         return SENTENCES[sure.state]
     first, last = sure.span
+    if sure.whole:
+        return "Ingen plats är säker: rangordningen är för jämn för att avgöra."
     if first == last:
         return f"Plats {first} är för jämn för att avgöra."
     return f"Platserna {first}–{last} är för jämna för att avgöra."

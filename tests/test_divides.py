@@ -268,24 +268,46 @@ class ScreensAndFilesTests(DividesTestCase):
         self.client.post(reverse("facilitator:timer", args=[self.discussion.pk, "pause"]))
         page = self.get("facilitator:dashboard")
         self.assertNotContains(page, "Räknas när tiden är ute")
-        self.assertContains(page, "är för jämna för att avgöra.")
+        self.assertContains(page, "Ingen plats är säker: rangordningen är för jämn för att avgöra.")
 
     def test_the_projector_says_how_sure(self):
-        # Five ballots, three one way and two the other: the top three moves when
-        # they are drawn again.
-        span = results.of(self.discussion).certainty.span
-        self.assertIsNotNone(span)
+        # Five ballots, three one way and two the other: drawn again, either camp can
+        # be the larger one, so no recommendation is sure of the top three or out of it.
+        sure = results.of(self.discussion).certainty
+        self.assertEqual((sure.state, sure.span, sure.whole), ("close", (1, 8), True))
         expected = {
-            "sv": "är för jämn",
-            "nb": "for jevn",
-            "en": "too close to call.",
+            "sv": "Ingen plats är säker: rangordningen är för jämn för att avgöra.",
+            "nb": "Ingen plass er sikker: rangeringen er for jevn til å avgjøre.",
+            "en": "No place is sure: the ranking is too close to call.",
         }
         for language, words in expected.items():
             with self.subTest(language=language):
                 page = self.get("facilitator:projector_results", language).content.decode()
                 found = re.search(r'<p class="pr-certainty pr-close">([^<]*)</p>', page)
-                self.assertIn(words, found.group(1))
-                self.assertIn(str(span[1]), found.group(1))
+                self.assertEqual(words, found.group(1).strip())
+
+    def test_when_no_place_is_sure_the_sentence_says_so_not_places_1_to_8(self):
+        # Each of the eight rotations of 1..8 once: every recommendation is at every
+        # place once, 28 points each, all sharing place 1, and by symmetry none is in
+        # or out of the top three in most draws (each one's chance is near 3/8).
+        for shift in range(8):
+            ballot = FORWARD[shift:] + FORWARD[:shift]
+            add_participant(self.other_discussion, self.other_table, ballot)
+        res = results.of(Discussion.objects.get(pk=self.other_discussion.pk))
+        self.assertEqual({row.borda for row in res.room.rows}, {28})
+        sure = res.certainty
+        self.assertEqual((sure.state, sure.span, sure.whole), ("close", (1, 1), True))
+        Discussion.objects.filter(pk=self.other_discussion.pk).update(results_revealed=True)
+        self.client.force_login(self.bob)
+        for language, sentence in {
+            "sv": "Ingen plats är säker: rangordningen är för jämn för att avgöra.",
+            "nb": "Ingen plass er sikker: rangeringen er for jevn til å avgjøre.",
+            "en": "No place is sure: the ranking is too close to call.",
+        }.items():
+            with self.subTest(language=language):
+                page = self.get("facilitator:projector_results", language, self.other_discussion.pk)
+                self.assertContains(page, sentence)
+                self.assertNotContains(page, "Plats 1 är för jämn")
 
     def test_the_projector_says_too_close_to_call(self):
         rest = [5, 6, 7, 8]
@@ -338,14 +360,15 @@ class ScreensAndFilesTests(DividesTestCase):
         self.assertEqual(sorted(r[1] for r in omstridda if r[6] == "Ja"), [1, 2, 7, 8])
         sure = list(book["Hur säkert"].iter_rows(values_only=True))[1:]
         self.assertEqual(
-            sure[0][1:5], (5, f"Platserna {first}–{last} är för jämna för att avgöra.", first, last)
+            sure[0][1:5],
+            (5, "Ingen plats är säker: rangordningen är för jämn för att avgöra.", first, last),
         )
 
         report = self.get("export:report", "sv", self.workshop.pk).content.decode()
         self.assertIn("Bord som skiljer sig från rummet", report)
         self.assertIn("först; rummet sätter den på plats 8.", report)
         self.assertIn("Omstridda rekommendationer", report)
-        self.assertIn(f"Platserna {first}–{last} är för jämna för att avgöra.", report)
+        self.assertIn("Ingen plats är säker: rangordningen är för jämn för att avgöra.", report)
 
 
 @given(st.permutations(list(range(7))), st.permutations(list(range(7))))

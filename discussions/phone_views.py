@@ -164,12 +164,17 @@ def _first_choice(participant: Participant):
 
 
 def _own_entries(participant: Participant) -> dict:
-    """What the participant wrote and the facilitator has not hidden, for the summary."""
+    """What the participant wrote, for the summary: hidden or merged ones too, so
+    marked (its author alone sees them, as on the step pages and the receipt)."""
     return {
-        "areas": list(MissingArea.objects.filter(author=participant, hidden=False).order_by("pk")),
+        "areas": list(
+            MissingArea.objects.filter(author=participant)
+            .select_related("merged_into")
+            .order_by("pk")
+        ),
         "activities": list(
-            ActivityProposal.objects.filter(author=participant, hidden=False)
-            .select_related("recommendation")
+            ActivityProposal.objects.filter(author=participant)
+            .select_related("recommendation", "merged_into")
             .order_by("recommendation__number", "pk")
         ),
     }

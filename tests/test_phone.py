@@ -1161,8 +1161,33 @@ class GuidedFlowTests(PhoneTestCase):
         self.assertIn("Turism", summary)
         self.assertIn("Rek. 2</span> Tågdag", summary)
         self.assertNotIn("Grannens område", summary)
-        self.assertNotIn("Dolt av facilitatorn", summary)
         self.assertIn("Du kan ändra dina svar tills tiden är ute", summary)
+        # The author's own hidden entry stays on their summary, saying so (issue 25):
+        # it no longer vanishes without a word.
+        hidden = summary[summary.index("Dolt av facilitatorn") :]
+        self.assertIn("Facilitatorn dolde det här. Bara du ser det.", hidden[:400])
+        self.assertNotIn("Facilitatorn dolde", summary[: summary.index("Dolt av facilitatorn")])
+
+    def test_the_summary_says_what_a_merged_entry_went_into(self):
+        neighbour = self.client_class()
+        self.join(client=neighbour)
+        neighbour.post(self.url("area/"), {"text": "Pendlarnas skatter"})
+        self.client.post(self.url("area/"), {"text": "Skatt för pendlare"})
+        mine = MissingArea.objects.get(text="Skatt för pendlare")
+        theirs = MissingArea.objects.get(text="Pendlarnas skatter")
+        MissingArea.objects.filter(pk=mine.pk).update(merged_into=theirs)
+        summary = self.client.get(self.url("done/")).content.decode()
+        summary = summary[summary.index("Det här har du sparat") :]
+        self.assertIn("Skatt för pendlare", summary)
+        self.assertIn("Facilitatorn slog ihop det med ett liknande förslag:", summary)
+        self.assertIn('<blockquote class="fate-into">Pendlarnas skatter</blockquote>', summary)
+        # Merged into one the facilitator hid since: hidden, as far as its author can tell.
+        MissingArea.objects.filter(pk=theirs.pk).update(hidden=True)
+        Discussion.objects.filter(pk=self.discussion.pk).update(revision=F("revision") + 1)
+        summary = self.client.get(self.url("done/")).content.decode()
+        summary = summary[summary.index("Det här har du sparat") :]
+        self.assertIn("Facilitatorn dolde det här. Bara du ser det.", summary)
+        self.assertNotIn("Pendlarnas skatter", summary)
 
     def test_an_empty_summary_says_nothing_was_saved(self):
         page = self.client.get(self.url("done/")).content.decode()

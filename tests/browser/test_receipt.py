@@ -75,6 +75,18 @@ def test_the_receipt_tells_a_merged_and_a_hidden_entry(live_server, phone, site)
     expect(hidden_row.get_by_role("button")).to_have_count(0)
     screenshot(page, "receipt-step-hidden")
 
+    # And on the summary, under what the phone saved.
+    page.goto(f"{base}/d/{d}/done/")
+    summary = page.locator(".summary-list li")
+    expect(summary.filter(has_text="Något olämpligt")).to_contain_text(
+        "Facilitatorn dolde det här. Bara du ser det."
+    )
+    expect(summary.filter(has_text="Tågen borde gå oftare").locator("blockquote")).to_have_text(
+        "Tåg till Oslo varje timme"
+    )
+    expect(summary.filter(has_text="Fler cykelvägar").locator(".fate")).to_have_count(0)
+    screenshot(page, "receipt-summary")
+
     # Before the reveal the results page shows none of it.
     page.goto(f"{base}/d/{d}/results/")
     expect(page.locator(".receipt")).to_have_count(0)

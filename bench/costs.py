@@ -181,7 +181,7 @@ def main(argv=None) -> int:
 
     # What the dashboard meets between two redraws in the benchmark's full hall:
     # 2,000 phones make some eight writes each in ten minutes, 27 a second, and a
-    # hall this size waits facilitator_views._live_wait (10 s) between redraws; so
+    # hall this size waits hall.screen_wait (10 s) between redraws; so
     # some 65 ballots, 65 +1s and 140 whys and entries, from random tables.
     seconds = min(LIVE_REDRAW_MAX_SECONDS, args.participants // LIVE_PARTICIPANTS_PER_SECOND) or 1
     people = list(Participant.objects.filter(discussion_id=d).select_related("group"))

@@ -1,10 +1,10 @@
-"""The facilitator's side, under /f/: set-up (setup_views.py) and the discussion's
-controls, projector and dashboard (facilitator_views.py), and the plenary's views on the
-projector (plenary_views.py)."""
+"""The facilitator's side, under /f/: set-up (setup_views.py), the discussion's
+controls and dashboard (facilitator_views.py), the projector's views
+(projector_views.py) and the plenary's views on the projector (plenary_views.py)."""
 
 from django.urls import path
 
-from discussions import export_views, plenary_views, setup_views
+from discussions import export_views, plenary_views, projector_views, setup_views
 from discussions import facilitator_views as views
 
 app_name = "facilitator"
@@ -43,16 +43,20 @@ urlpatterns = [
         setup_views.group_delete,
         name="group_delete",
     ),
-    path("d/<id:discussion_id>/projector/", views.projector, name="projector"),
-    path("d/<id:discussion_id>/projector/live/", views.projector_live, name="projector_live"),
+    path("d/<id:discussion_id>/projector/", projector_views.projector, name="projector"),
+    path(
+        "d/<id:discussion_id>/projector/live/",
+        projector_views.projector_live,
+        name="projector_live",
+    ),
     path(
         "d/<id:discussion_id>/projector/results/",
-        views.projector_results,
+        projector_views.projector_results,
         name="projector_results",
     ),
     path(
         "d/<id:discussion_id>/projector/results/live/",
-        views.projector_results_live,
+        projector_views.projector_results_live,
         name="projector_results_live",
     ),
     path("d/<id:discussion_id>/projector/areas/", plenary_views.areas, name="projector_areas"),

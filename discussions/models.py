@@ -179,7 +179,7 @@ class Discussion(models.Model):
     results_revealed = models.BooleanField(_("resultat visas"), default=False)
 
     # What the projector shows, chosen on the dashboard or by keys on the projector:
-    # every projector tab follows the choice (facilitator_views._follow). The page is
+    # every projector tab follows the choice (live.follow). The page is
     # the one of the chosen view's pages (discussions/plenary.py). Names appear beside
     # the reasons only when this is ticked, and then only those a participant gave.
     projector_view = models.CharField(

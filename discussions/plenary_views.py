@@ -4,10 +4,10 @@ each recommendation, the reasons for the room's top recommendations and the cove
 time (discussions/plenary.py chooses what fits on a page).
 
 Each view is its own page under /f/, for the workshop's members only, with a live
-region that polls as the projector's others do (facilitator_views._change). Which
-view and page the projector shows is the facilitator's choice, made on the dashboard
-or by keys on the projector (`show`, `names`); every projector tab follows it
-(facilitator_views._follow). The phones show none of this.
+region that polls as the projector's others do (live.change). Which view and page
+the projector shows is the facilitator's choice, made on the dashboard or by keys on
+the projector (`show`, `names`); every projector tab follows it (live.follow). The
+phones show none of this.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -18,20 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from discussions import facilitator_writes, results
+from discussions import facilitator_writes, live, results
 from discussions.access import discussion_for_user
 from discussions.converters import id_or_none
-from discussions.facilitator_views import (
-    PROJECTOR_PAGES,
-    Change,
-    _change,
-    _done,
-    _follow,
-    _live_context,
-    _live_results,
-    _refused,
-    projector_choice,
-)
 from discussions.models import ProjectorView
 from discussions.refused import Refused
 
@@ -44,8 +33,8 @@ TEMPLATES = {
 
 
 def _context(discussion, counted, view) -> dict:
-    context = _live_context(discussion, f"facilitator:projector_{view}_live", counted.revision)
-    choice = projector_choice(discussion, view, counted)
+    context = live.context(discussion, f"facilitator:projector_{view}_live", counted.revision)
+    choice = live.projector_choice(discussion, view, counted)
     context.update(
         results=counted,
         projector=choice,
@@ -62,13 +51,13 @@ def _page(request, discussion_id, view):
 
 
 def _live(request, discussion_id, view):
-    change = _change(request, discussion_id)
-    if change is Change.NOTHING:
+    change = live.change(request, discussion_id)
+    if change is live.Change.NOTHING:
         return HttpResponse(status=204)
     discussion = discussion_for_user(request, discussion_id)
-    if moved := _follow(request, discussion, view):
+    if moved := live.follow(request, discussion, view):
         return moved
-    counted = _live_results(request, discussion, change)
+    counted = live.results_for(request, discussion, change)
     if counted is None:
         return HttpResponse(status=204)
     return render(request, f"{TEMPLATES[view]}#live", _context(discussion, counted, view))
@@ -129,7 +118,9 @@ def _chosen(request, discussion, view):
         return HttpResponseRedirect(
             reverse("facilitator:dashboard", args=[discussion.pk]), status=303
         )
-    return HttpResponseRedirect(reverse(PROJECTOR_PAGES[view], args=[discussion.pk]), status=303)
+    return HttpResponseRedirect(
+        reverse(live.PROJECTOR_PAGES[view], args=[discussion.pk]), status=303
+    )
 
 
 @login_required
@@ -145,9 +136,9 @@ def show(request, discussion_id):
             raise Refused(_("Ogiltig begäran."))
         facilitator_writes.show_on_projector(discussion.pk, request.POST.get("view"), page)
     except Refused as refused:
-        return _refused(request, discussion.pk, refused)
+        return live.refused(request, discussion.pk, refused)
     if request.htmx:
-        return _done(request, discussion.pk)
+        return live.done(request, discussion.pk)
     return _chosen(request, discussion, request.POST["view"])
 
 
@@ -159,8 +150,8 @@ def names(request, discussion_id):
     discussion = discussion_for_user(request, discussion_id)
     wanted = request.POST.get("names")
     if wanted not in ("0", "1"):
-        return _refused(request, discussion.pk, Refused(_("Ogiltig begäran.")))
+        return live.refused(request, discussion.pk, Refused(_("Ogiltig begäran.")))
     facilitator_writes.show_names(discussion.pk, wanted == "1")
     if request.htmx:
-        return _done(request, discussion.pk)
+        return live.done(request, discussion.pk)
     return _chosen(request, discussion, discussion.projector_view)

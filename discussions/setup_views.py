@@ -24,7 +24,7 @@ from discussions.facilitator_forms import (
     TablesForm,
     WorkshopForm,
 )
-from discussions.facilitator_views import STATE_LABELS
+from discussions.live import STATE_LABELS
 from discussions.models import Discussion, Invitation
 from discussions.refused import Refused
 

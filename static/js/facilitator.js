@@ -38,7 +38,7 @@
       var clock = c.el.querySelector("[data-clock]");
       var text = mmss(left);
       if (clock && clock.textContent !== text) clock.textContent = text;
-      // The last minute in the warning colour (LOW_SECONDS in facilitator_views.py).
+      // The last minute in the warning colour (LOW_SECONDS in discussions/live.py).
       c.el.classList.toggle("f-timer-low", left > 0 && left <= 60);
       if (left === 0) {
         c.done = true;

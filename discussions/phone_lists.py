@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from discussions import receipt
 from discussions.models import ENDORSEMENT_MODELS, ENTRY_MODELS, ActivityProposal
 from recommendations.models import Recommendation
 
@@ -111,10 +112,9 @@ def entries(discussion_id: int, group_id: int, participant_id: int, model) -> li
 
 
 def _status(hidden, into_id, into_hidden) -> str:
-    """As receipt.py says it: an entry merged into one hidden since is hidden."""
-    if hidden or (into_id is not None and into_hidden):
-        return "hidden"
-    return "merged" if into_id is not None else ""
+    """receipt.status's word for the author's own entry; "" for one shown."""
+    fate = receipt.status(bool(hidden), None if into_id is None else bool(into_hidden))
+    return "" if fate == receipt.Fate.SHOWN else fate
 
 
 @functools.cache

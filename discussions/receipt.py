@@ -101,16 +101,27 @@ def of(counted: Results, participant_id: int) -> Receipt | None:
     )
 
 
+def status(hidden: bool, target_hidden: bool | None) -> str:
+    """What became of an entry, as its author is told everywhere (here, and on the
+    step pages: phone_lists.py): HIDDEN by the facilitator, MERGED, or SHOWN.
+    `target_hidden`: whether the entry it was merged into is hidden; None when it
+    was not merged. Merges go one step (the facilitator's merge moves the followers
+    along); an entry merged into one hidden since is hidden as far as its author can
+    tell: nobody sees it."""
+    if hidden or target_hidden:
+        return Fate.HIDDEN
+    return Fate.SHOWN if target_hidden is None else Fate.MERGED
+
+
 def _fate(entry: Entry, by_pk: dict) -> Fate:
-    """Shown, merged into which one, or hidden. Merges go one step (the facilitator's
-    merge moves the followers along); an entry merged into one hidden since is hidden
-    as far as its author can tell: nobody sees it."""
+    """Shown, merged into which one, or hidden (`status`)."""
     merged = entry.merged_into_id is not None
     target = by_pk.get((entry.kind, entry.merged_into_id)) if merged else None
-    if entry.hidden or (target is not None and target.hidden):
-        status, endorsements, into = Fate.HIDDEN, 0, ""
-    elif target is not None:
-        status, endorsements, into = Fate.MERGED, target.endorsements, target.text
+    fate = status(entry.hidden, None if target is None else target.hidden)
+    if fate == Fate.HIDDEN:
+        endorsements, into = 0, ""
+    elif fate == Fate.MERGED:
+        endorsements, into = target.endorsements, target.text
     else:
-        status, endorsements, into = Fate.SHOWN, entry.endorsements, ""
-    return Fate(entry.kind, entry.text, entry.rec, status, endorsements, into)
+        endorsements, into = entry.endorsements, ""
+    return Fate(entry.kind, entry.text, entry.rec, fate, endorsements, into)
